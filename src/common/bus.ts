@@ -33,10 +33,11 @@ export class EventBus<E extends { type: string }> {
     return { dispose: () => this.#any.delete(fn) };
   }
 
+  /** Catch-all subscribers (logs, stores) run first, so an event is recorded before any event it causes. */
   emit(event: E): void {
+    for (const h of this.#any) this.#call(h, event);
     const set = this.#handlers.get(event.type);
     if (set) for (const h of set) this.#call(h, event);
-    for (const h of this.#any) this.#call(h, event);
   }
 
   #call(h: Handler<E>, event: E): void {

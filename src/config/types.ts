@@ -53,6 +53,8 @@ export interface PoolConfig {
   priority: number;
   hostHeader: string | undefined; // rewrite Host for this pool; default: keep the client's Host
   endpoints: EndpointConfig[];
+  /** TLS to https endpoints: extra trusted CA (PEM text, read from `tls.ca` file) and an explicit opt-out of verification. */
+  tls?: { ca: string | undefined; insecureSkipVerify: boolean };
 }
 
 export interface EndpointConfig {

@@ -1,0 +1,1 @@
+export { AdminServer, type AdminBackend, type OverrideOp } from './server.js';

@@ -1,0 +1,89 @@
+import { watch } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createLogger, type Logger } from '../common/index.js';
+import { isConfigError, loadConfig, type DetourConfig } from '../config/index.js';
+import { DemoCloud, startDemoControl } from '../demo/index.js';
+import { Gateway } from '../gateway/index.js';
+
+export const DEMO_CONFIG = fileURLToPath(new URL('../../examples/demo.yaml', import.meta.url));
+
+/**
+ * `detour start`: runs the gateway until SIGTERM/SIGINT. SIGHUP or a change of the
+ * config file reloads it; a bad new config is refused and the old one stays (logged).
+ */
+export async function start(configPath: string | undefined, demo: boolean, out: (s: string) => void): Promise<number> {
+  const path = configPath ?? (demo ? DEMO_CONFIG : 'detour.yaml');
+  let cfg: DetourConfig;
+  try {
+    cfg = await loadConfig(path);
+  } catch (err) {
+    out(isConfigError(err) ? err.message : `cannot load ${path}: ${(err as Error).message}`);
+    return 1;
+  }
+  const log = createLogger({ level: cfg.log.level });
+  const clouds = demo ? await startDemo(log) : [];
+  const gw = await Gateway.start(cfg, { logger: log });
+  const { proxy, admin } = gw.addresses();
+  const proxyUrl = proxy.map((a) => `http://${fmt(a.address)}:${a.port}/`).join(' ');
+  out(`detour: serving ${cfg.services.length} service(s) on ${proxyUrl}`);
+  if (admin) out(`detour: admin status at http://${fmt(admin.address)}:${admin.port}/api/status (Authorization: Bearer <admin token>)`);
+  if (demo) {
+    out('detour: demo clouds: tencent (127.0.0.1:9001, :9002, priority 0) and aliyun (127.0.0.1:9101, priority 1)');
+    out('detour: try   curl -s http://127.0.0.1:8080/hello');
+    out('detour: break curl -s -XPOST http://127.0.0.1:9900/clouds/tencent/internal-error   (or down, slow, ok)');
+    out('detour: watch curl -s -H "Authorization: Bearer demo-token" http://127.0.0.1:9901/api/status');
+  }
+
+  let reloading = Promise.resolve();
+  const reload = (why: string) => {
+    reloading = reloading.then(async () => {
+      try {
+        const next = await loadConfig(path);
+        await gw.reload(next);
+        log.info('config reloaded', { source: path, why });
+      } catch (err) {
+        const msg = isConfigError(err) ? err.message : (err as Error).message;
+        log.error('config reload refused; the previous config stays in force', { source: path, why, error: msg });
+        gw.reloadFailed(path, msg);
+      }
+    });
+  };
+  process.on('SIGHUP', () => reload('SIGHUP'));
+  let debounce: NodeJS.Timeout | undefined;
+  const watcher = watch(path, () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => reload('file changed'), 200);
+  });
+
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log.info('shutting down: draining requests in flight', { signal: sig });
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  watcher.close();
+  clearTimeout(debounce);
+  await reloading;
+  await gw.stop();
+  for (const c of clouds) await c.stop();
+  log.info('stopped', {});
+  return 0;
+}
+
+async function startDemo(log: Logger): Promise<DemoCloud[]> {
+  const clouds = [
+    new DemoCloud({ name: 'tencent', region: 'ap-guangzhou', ports: [9001, 9002] }),
+    new DemoCloud({ name: 'aliyun', region: 'cn-hangzhou', ports: [9101] }),
+  ];
+  for (const c of clouds) await c.start();
+  const control = await startDemoControl(clouds, '127.0.0.1', 9900);
+  control.unref();
+  log.info('demo clouds started', { control: 'http://127.0.0.1:9900/clouds' });
+  return clouds;
+}
+
+function fmt(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}

@@ -1,0 +1,1 @@
+export { DemoCloud, startDemoControl, type CloudMode, type DemoCloudSpec } from './clouds.js';

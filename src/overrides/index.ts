@@ -1,0 +1,1 @@
+export { loadOverrides, saveOverrides, emptyOverrides, type OverrideState, type LoadResult } from './store.js';

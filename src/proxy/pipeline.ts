@@ -1,0 +1,207 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { DetourError } from '../errors/index.js';
+import { runAttempt, type AttemptOutcome } from './attempt.js';
+import { ReplayableBody } from './body.js';
+import type { RequestContext } from './context.js';
+import { failToProxy } from './fail-to-proxy.js';
+import type { AttemptFailure, FailureKind } from './failure.js';
+import { isRetrySafe, upstreamRequestHeaders } from './headers.js';
+import type { Router } from './router.js';
+import type { ProxyObserver, ServiceRuntime } from './service.js';
+import type { Upstreams } from './upstreams.js';
+
+/**
+ * WHERE A REQUEST GOES. The phases run in this order (Pingora's ProxyHttp, trimmed):
+ *
+ *   1. route            Host + path prefix → service, or 404 DETOUR_NO_ROUTE
+ *   2. newContext       deadline, retry safety, replayable body
+ *   3. selectUpstream   balancer: best healthy priority tier, skipping endpoints tried
+ *   4. upstreamRequest  rewrite headers (hop-by-hop, X-Forwarded-*, Via, pool Host)
+ *   5. attempt          connect, send, read headers; classify body prefix if needed
+ *   6. recordOutcome    outlier detection + metrics, for every attempt
+ *   7. retry decision   failure kind ∈ retry.on, attempts, budget, deadline, safety
+ *                       → back to 3 with the endpoint in ctx.tried
+ *   8. respond          stream the committed response, or failToProxy on error
+ *   9. logging          one line per request with every attempt
+ */
+export interface ProxyEnv {
+  router(): Router;
+  upstreams: Upstreams;
+  observer: ProxyObserver;
+  maxReplayBytes(): number;
+  log: (ctx: RequestContext, status: number, code: string | undefined) => void;
+  now: () => number;
+  nextId: () => string;
+}
+
+export async function handleRequest(env: ProxyEnv, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // 1. route
+  const path = req.url ?? '/';
+  const service = env.router().match(req.headers.host, path);
+  if (!service) {
+    failToProxy(res, new DetourError('DETOUR_NO_ROUTE', `no service matches host "${req.headers.host ?? ''}" and path "${path.split('?')[0]}"`), env.nextId(), 0);
+    req.resume();
+    return;
+  }
+  // 2. newContext
+  const ctx = newContext(env, service, req, res);
+  service.budget.requestStarted();
+  res.once('close', () => {
+    if (!res.writableFinished) {
+      ctx.clientGone = true;
+      ctx.abortAttempt?.(new DetourError('DETOUR_CLIENT_ABORTED'));
+    }
+  });
+  let status = 0;
+  let code: string | undefined;
+  try {
+    const result = await proxyWithRetries(env, ctx, path);
+    if (result.kind === 'committed') {
+      status = result.status;
+      const broke = await result.done;
+      if (broke) code = broke.error.code;
+    } else {
+      code = result.error.code;
+      status = failToProxy(res, ctx.clientGone ? new DetourError('DETOUR_CLIENT_ABORTED') : result.error, ctx.id, ctx.attempts.length);
+    }
+  } catch (err) {
+    code = 'DETOUR_INTERNAL';
+    status = failToProxy(res, err, ctx.id, ctx.attempts.length);
+  } finally {
+    service.budget.requestEnded(ctx.holdsRetry);
+    const ms = env.now() - ctx.start;
+    env.observer.requestDone(service.name, status, code, ctx.attempts.length, ms);
+    // 9. logging
+    env.log(ctx, status, code);
+  }
+}
+
+function newContext(env: ProxyEnv, service: ServiceRuntime, req: IncomingMessage, res: ServerResponse): RequestContext {
+  const start = env.now();
+  const method = req.method ?? 'GET';
+  const cfg = service.config;
+  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+  return {
+    id: env.nextId(), req, res, start, service, method,
+    deadline: start + cfg.timeouts.total,
+    retrySafe: isRetrySafe(method, req.rawHeaders, cfg.retry.idempotentMethods),
+    body: hasBody ? new ReplayableBody(req, env.maxReplayBytes()) : undefined,
+    tried: new Set(), attempts: [], holdsRetry: false, clientGone: false, abortAttempt: undefined,
+  };
+}
+
+type LoopResult = Extract<AttemptOutcome, { kind: 'committed' }> | { kind: 'error'; error: DetourError };
+
+/** The retry loop: the only place that decides whether to try again. */
+async function proxyWithRetries(env: ProxyEnv, ctx: RequestContext, path: string): Promise<LoopResult> {
+  const { service } = ctx;
+  const cfg = service.config;
+  const headersByPool = new Map<string, string[]>();
+  let last: DetourError | undefined;
+  for (let attempt = 0; ; attempt++) {
+    // 3. selectUpstream
+    const sel = service.balancer.select(ctx.tried);
+    if (sel.kind === 'none') {
+      return { kind: 'error', error: last ?? new DetourError('DETOUR_NO_HEALTHY_UPSTREAM', `service "${service.name}": no routable endpoint (${sel.reason})`) };
+    }
+    const ep = sel.endpoint;
+    ctx.tried.add(ep);
+    // 4. upstreamRequest (headers depend only on the pool, so built once per pool)
+    let headers = headersByPool.get(sel.pool.name);
+    if (!headers) {
+      headers = upstreamRequestHeaders(ctx.req.rawHeaders, {
+        clientIp: ctx.req.socket.remoteAddress ?? '',
+        proto: (ctx.req.socket as TLSSocket).encrypted ? 'https' : 'http',
+        host: ctx.req.headers.host ?? '',
+        hostOverride: sel.pool.hostHeader,
+        upgrade: undefined,
+      });
+      headersByPool.set(sel.pool.name, headers);
+    }
+    // 5. attempt
+    const remaining = ctx.deadline - env.now();
+    const attemptsLeft = attempt + 1 < cfg.retry.attempts;
+    const t0 = env.now();
+    ep.inflight++;
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await runAttempt({
+        ctx, pool: env.upstreams.get(ep, service.upstream.get(sel.pool.name)!), path, headers,
+        timeout: Math.max(1, Math.min(cfg.timeouts.perTry, remaining)),
+        deadlineBound: remaining < cfg.timeouts.perTry,
+        classifier: service.classifier, maxClassifyBytes: cfg.classify.maxBodyBytes,
+        retryOn5xx: cfg.retry.on.includes('5xx'), retryOnCloudError: cfg.retry.on.includes('cloud-error'),
+        canRetry: (kind) => attemptsLeft && retryAllowed(env, ctx, kind, true) === undefined,
+      });
+    } finally {
+      ep.inflight--;
+    }
+    // 6. recordOutcome
+    const ms = env.now() - t0;
+    const failure = outcome.kind === 'failed' ? outcome.failure.kind : outcome.failure;
+    ctx.attempts.push({ endpoint: ep.endpoint, pool: ep.pool, ms,
+      ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+      ...(failure ? { failure, code: outcome.kind === 'failed' ? outcome.failure.error.code : (outcome.evidence?.errorCode ?? '') } : {}) });
+    env.observer.attemptDone(ep, outcome.status, failure, ms);
+    if (!ctx.clientGone) {
+      if (failure) service.passive?.record(ep, { ok: false, kind: failure, evidence: outcome.evidence ?? {} });
+      else service.passive?.record(ep, { ok: true });
+    }
+    if (outcome.kind === 'committed') return outcome;
+    // 7. retry decision
+    last = outcome.failure.error;
+    if (ctx.clientGone) return { kind: 'error', error: new DetourError('DETOUR_CLIENT_ABORTED') };
+    if (!attemptsLeft) {
+      env.observer.retryDenied(service.name, 'attempts');
+      return { kind: 'error', error: last };
+    }
+    const denied = retryAllowed(env, ctx, outcome.failure.kind, outcome.failure.sent);
+    if (denied) {
+      if (denied !== 'off') env.observer.retryDenied(service.name, denied);
+      return { kind: 'error', error: deniedError(denied, outcome.failure) };
+    }
+    if (!ctx.holdsRetry) {
+      if (!service.budget.take()) {
+        env.observer.retryDenied(service.name, 'budget');
+        return { kind: 'error', error: new DetourError('DETOUR_RETRY_BUDGET_EXHAUSTED', `retry budget spent; last failure: ${last.message}`) };
+      }
+      ctx.holdsRetry = true;
+    }
+    env.observer.retry(service.name, outcome.failure.kind);
+  }
+}
+
+type Denial = 'unsafe' | 'deadline' | 'body' | 'budget' | 'off';
+
+/** Why a retry may not happen now, or undefined if it may. Budget is checked, not taken. */
+function retryAllowed(env: ProxyEnv, ctx: RequestContext, kind: FailureKind, sent: boolean): Denial | undefined {
+  const cfg = ctx.service.config;
+  // A connect failure is always retried: nothing reached the endpoint (RFC 9110 §9.2.2
+  // only constrains requests that may have been processed).
+  if (kind !== 'connect-failure' && !cfg.retry.on.includes(kind)) return 'off';
+  if (sent && !ctx.retrySafe) return 'unsafe';
+  if (ctx.body && ctx.body.started && !ctx.body.replayable) return 'body';
+  if (env.now() >= ctx.deadline) return 'deadline';
+  if (!ctx.holdsRetry && !ctx.service.budget.canRetry()) return 'budget';
+  return undefined;
+}
+
+function deniedError(denied: Denial, f: AttemptFailure): DetourError {
+  switch (denied) {
+    case 'unsafe':
+      return new DetourError(f.error.code, `${f.error.message}; not retried: the request is not idempotent and may have reached the endpoint`);
+    case 'body':
+      return new DetourError('DETOUR_BODY_NOT_REPLAYABLE', `${f.error.message}; not retried: the body outgrew the replay buffer`);
+    case 'deadline':
+      return new DetourError('DETOUR_TOTAL_TIMEOUT', `total deadline passed; last failure: ${f.error.message}`);
+    case 'budget':
+      return new DetourError('DETOUR_RETRY_BUDGET_EXHAUSTED', `retry budget spent; last failure: ${f.error.message}`);
+    case 'off':
+      return f.error;
+    default: {
+      const never: never = denied;
+      return never;
+    }
+  }
+}

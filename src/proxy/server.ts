@@ -1,0 +1,124 @@
+import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { ListenerConfig } from '../config/types.js';
+import { handleRequest, type ProxyEnv } from './pipeline.js';
+import { handleUpgrade } from './websocket.js';
+
+interface Listener {
+  key: string;
+  server: Server;
+  address: AddressInfo;
+}
+
+/**
+ * The downstream side: one HTTP(S) server per listen address, all feeding the same
+ * pipeline. Tracks requests in flight so shutdown can wait for them (nothing is
+ * dropped), and reconciles listen addresses on config reload.
+ */
+export class ProxyServer {
+  readonly #env: ProxyEnv;
+  readonly #listeners = new Map<string, Listener>();
+  #inflight = 0;
+  #draining = false;
+  #idleWaiters: Array<() => void> = [];
+  #closing: Server[] = [];
+
+  constructor(env: ProxyEnv) {
+    this.#env = env;
+  }
+
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  addresses(): AddressInfo[] {
+    return [...this.#listeners.values()].map((l) => l.address);
+  }
+
+  /** Opens listeners that are new, closes the ones no longer configured. */
+  async reconcile(configs: readonly ListenerConfig[]): Promise<void> {
+    const wanted = new Map(configs.map((c) => [keyOf(c), c]));
+    for (const [key, l] of this.#listeners) {
+      if (!wanted.has(key)) {
+        this.#listeners.delete(key);
+        await closeServer(l.server, 0);
+      }
+    }
+    for (const [key, c] of wanted) {
+      if (this.#listeners.has(key)) continue;
+      const server = this.#create(c);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(c.port, c.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      this.#listeners.set(key, { key, server, address: server.address() as AddressInfo });
+    }
+  }
+
+  #create(c: ListenerConfig): Server {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res);
+    const server = c.tls
+      ? createHttps({ cert: readFileSync(c.tls.cert), key: readFileSync(c.tls.key) }, onRequest)
+      : createHttp(onRequest);
+    server.keepAliveTimeout = 65_000; // longer than common client/LB idle timeouts (60s) to avoid races
+    server.headersTimeout = 66_000;
+    server.requestTimeout = 0; // long uploads/downloads are the upstream's business; deadlines are per service
+    server.on('upgrade', (req, socket, head) => handleUpgrade(this.#env, req, socket, head));
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    return server;
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.#inflight++;
+    if (this.#draining) res.shouldKeepAlive = false;
+    res.once('close', () => {
+      this.#inflight--;
+      if (this.#draining) {
+        for (const s of this.#closing) s.closeIdleConnections();
+        if (this.#inflight === 0) for (const w of this.#idleWaiters.splice(0)) w();
+      }
+    });
+    void handleRequest(this.#env, req, res);
+  }
+
+  /**
+   * Graceful stop: stop accepting, let every request in flight finish (up to
+   * `drainTimeout`), close idle keep-alive connections as they become idle, then
+   * force-close what is left.
+   */
+  async close(drainTimeout: number): Promise<void> {
+    this.#draining = true;
+    const servers = [...this.#listeners.values()].map((l) => l.server);
+    this.#closing = servers;
+    this.#listeners.clear();
+    const closed = servers.map((s) => closeServer(s, drainTimeout));
+    if (this.#inflight > 0) {
+      await Promise.race([
+        new Promise<void>((r) => this.#idleWaiters.push(r)),
+        new Promise<void>((r) => setTimeout(r, drainTimeout).unref()),
+      ]);
+    }
+    for (const s of servers) s.closeAllConnections();
+    await Promise.all(closed);
+  }
+}
+
+function keyOf(c: ListenerConfig): string {
+  return `${c.host}:${c.port}:${c.tls ? `${c.tls.cert}|${c.tls.key}` : ''}`;
+}
+
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    if (graceMs === 0) server.closeAllConnections();
+  });
+}
