@@ -132,7 +132,12 @@ async function proxyWithRetries(env: ProxyEnv, ctx: RequestContext, path: string
         deadlineBound: remaining < cfg.timeouts.perTry,
         classifier: service.classifier, maxClassifyBytes: cfg.classify.maxBodyBytes,
         retryOn5xx: cfg.retry.on.includes('5xx'), retryOnCloudError: cfg.retry.on.includes('cloud-error'),
-        canRetry: (kind) => attemptsLeft && retryAllowed(env, ctx, kind, true) === undefined,
+        canRetry: (kind) => {
+          // Asked once, when a retryable response arrives: a "no" here is a denied retry.
+          const denied = attemptsLeft ? retryAllowed(env, ctx, kind, true) : 'attempts';
+          if (denied && denied !== 'off') env.observer.retryDenied(service.name, denied);
+          return denied === undefined;
+        },
       });
     } finally {
       ep.inflight--;
@@ -172,7 +177,7 @@ async function proxyWithRetries(env: ProxyEnv, ctx: RequestContext, path: string
   }
 }
 
-type Denial = 'unsafe' | 'deadline' | 'body' | 'budget' | 'off';
+type Denial = 'unsafe' | 'deadline' | 'body' | 'budget' | 'attempts' | 'off';
 
 /** Why a retry may not happen now, or undefined if it may. Budget is checked, not taken. */
 function retryAllowed(env: ProxyEnv, ctx: RequestContext, kind: FailureKind, sent: boolean): Denial | undefined {
@@ -198,6 +203,7 @@ function deniedError(denied: Denial, f: AttemptFailure): DetourError {
     case 'budget':
       return new DetourError('DETOUR_RETRY_BUDGET_EXHAUSTED', `retry budget spent; last failure: ${f.error.message}`);
     case 'off':
+    case 'attempts':
       return f.error;
     default: {
       const never: never = denied;

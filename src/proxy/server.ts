@@ -2,6 +2,7 @@ import { createServer as createHttp, type IncomingMessage, type Server, type Ser
 import { createServer as createHttps } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ListenerConfig } from '../config/types.js';
 import { handleRequest, type ProxyEnv } from './pipeline.js';
 import { handleUpgrade } from './websocket.js';
@@ -24,6 +25,8 @@ export class ProxyServer {
   #draining = false;
   #idleWaiters: Array<() => void> = [];
   #closing: Server[] = [];
+  /** Client sockets of open WebSocket/upgrade tunnels (closed at shutdown). */
+  readonly #tunnels = new Set<Duplex>();
 
   constructor(env: ProxyEnv) {
     this.#env = env;
@@ -68,7 +71,7 @@ export class ProxyServer {
     server.keepAliveTimeout = 65_000; // longer than common client/LB idle timeouts (60s) to avoid races
     server.headersTimeout = 66_000;
     server.requestTimeout = 0; // long uploads/downloads are the upstream's business; deadlines are per service
-    server.on('upgrade', (req, socket, head) => handleUpgrade(this.#env, req, socket, head));
+    server.on('upgrade', (req, socket, head) => handleUpgrade(this.#env, req, socket, head, this.#tunnels));
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       else socket.destroy();
@@ -107,6 +110,7 @@ export class ProxyServer {
       ]);
     }
     for (const s of servers) s.closeAllConnections();
+    for (const t of this.#tunnels) t.destroy();
     await Promise.all(closed);
   }
 }
