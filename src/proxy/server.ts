@@ -9,6 +9,7 @@ import { handleUpgrade } from './websocket.js';
 
 interface Listener {
   key: string;
+  config: ListenerConfig;
   server: Server;
   address: AddressInfo;
 }
@@ -40,17 +41,21 @@ export class ProxyServer {
     return [...this.#listeners.values()].map((l) => l.address);
   }
 
-  /** Opens listeners that are new, closes the ones no longer configured. */
+  /**
+   * Opens listeners that are new, then closes the ones no longer configured (in that
+   * order, so a reload never leaves a moment with nothing listening). A configured
+   * port 0 matches the port it was given, so a reload of the same file keeps it.
+   */
   async reconcile(configs: readonly ListenerConfig[]): Promise<void> {
-    const wanted = new Map(configs.map((c) => [keyOf(c), c]));
-    for (const [key, l] of this.#listeners) {
-      if (!wanted.has(key)) {
-        this.#listeners.delete(key);
-        await closeServer(l.server, 0);
-      }
+    const keep = new Set<Listener>();
+    const open: ListenerConfig[] = [];
+    for (const c of configs) {
+      const same = [...this.#listeners.values()].find((l) => !keep.has(l) && sameListener(l, c));
+      if (same) keep.add(same);
+      else open.push(c);
     }
-    for (const [key, c] of wanted) {
-      if (this.#listeners.has(key)) continue;
+    const stale = [...this.#listeners.values()].filter((l) => !keep.has(l));
+    for (const c of open) {
       const server = this.#create(c);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -59,7 +64,12 @@ export class ProxyServer {
           resolve();
         });
       });
-      this.#listeners.set(key, { key, server, address: server.address() as AddressInfo });
+      const address = server.address() as AddressInfo;
+      this.#listeners.set(`${keyOf(c)}#${address.port}`, { key: keyOf(c), config: c, server, address });
+    }
+    for (const l of stale) {
+      for (const [k, v] of this.#listeners) if (v === l) this.#listeners.delete(k);
+      await closeServer(l.server, 0);
     }
   }
 
@@ -113,6 +123,11 @@ export class ProxyServer {
     for (const t of this.#tunnels) t.destroy();
     await Promise.all(closed);
   }
+}
+
+function sameListener(l: Listener, c: ListenerConfig): boolean {
+  const tls = (x: ListenerConfig) => (x.tls ? `${x.tls.cert}|${x.tls.key}` : '');
+  return l.config.host === c.host && tls(l.config) === tls(c) && (l.config.port === c.port || l.address.port === c.port);
 }
 
 function keyOf(c: ListenerConfig): string {
