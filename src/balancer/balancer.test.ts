@@ -99,6 +99,15 @@ describe('Balancer priority tiers', () => {
     assert.deepEqual(bal.select(new Set([a, b, c])), { kind: 'none', reason: 'all-tried' });
   });
 
+  it('retries on a best tier that is still in slow start once the lower tier was tried', () => {
+    const t = 1_000_000;
+    const p = ep('primary', 'p');
+    const q = ep('backup', 'q');
+    p.routableSince = t; // just came back: warming
+    const bal = balancer([pool('primary', 0, [p]), pool('backup', 1, [q])], { slowStart: 30_000, clock: fakeClock(t), random: mulberry32(5) });
+    for (let i = 0; i < 200; i++) assert.equal(picked(bal.select(new Set([q]))), p);
+  });
+
   it('moves traffic to the next priority when every endpoint of the best tier is ejected', () => {
     const { a, b, c, bal } = twoTiers();
     setState(a, 'ejected');
@@ -368,7 +377,7 @@ describe('Balancer weights', () => {
     assert.ok(Math.abs(share(c) - 0.25) <= 0.25 * 0.05, `share of c = ${share(c)}`);
   });
 
-  it('p2c respects 2:1 weights within 5% over 30k picks when requests do not overlap', { todo: 'bug: p2c sends 100% to the heavier endpoint when no request is in flight (see report)' }, () => {
+  it('p2c respects 2:1 weights within 5% over 30k picks when requests do not overlap', () => {
     const a = ep('p', 'a', 2);
     const b = ep('p', 'b', 1);
     const bal = balancer([pool('p', 1, [a, b])], { kind: 'p2c', random: mulberry32(42) });

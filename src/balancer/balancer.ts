@@ -34,13 +34,15 @@ export class Balancer {
   readonly #opts: BalancerOptions;
   readonly #weightOf: (ep: Endpoint) => number;
   readonly #poolOf = new Map<Endpoint, Pool>();
+  readonly #random: () => number;
   #now = 0;
 
   constructor(pools: readonly Pool[], opts: BalancerOptions) {
     this.pools = pools;
     this.tiers = tiersOf(pools);
     this.#opts = opts;
-    this.#picker = opts.kind === 'p2c' ? p2c(opts.random) : roundRobin();
+    this.#random = opts.random ?? Math.random;
+    this.#picker = opts.kind === 'p2c' ? p2c(this.#random) : roundRobin();
     this.#weightOf = (ep) => effectiveWeight(ep, this.#now, opts.slowStart);
     for (const p of pools) for (const e of p.endpoints) this.#poolOf.set(e, p);
   }
@@ -52,8 +54,10 @@ export class Balancer {
       const s = this.#fromTier(forced, tried, false);
       if (s) return s;
     }
-    for (const tier of this.tiers) {
+    for (let i = 0; i < this.tiers.length; i++) {
+      const tier = this.tiers[i]!;
       if (tier === forced) continue;
+      if (this.#spillsPast(tier, i, tried)) continue;
       const s = this.#fromTier(tier, tried, false);
       if (s) return s;
     }
@@ -75,6 +79,28 @@ export class Balancer {
 
   anyRoutable(): boolean {
     return this.tiers.some((t) => t.endpoints.some((e) => e.routable));
+  }
+
+  /**
+   * Failback ramp. A tier whose routable endpoints are still in slow start takes only
+   * the share of traffic their warm-up allows (Σ effective weight / Σ weight); the rest
+   * stays on the next tier that can take it. So a primary cloud that has just come back
+   * gets 10% of the load at first and all of it after `slowStart`, instead of the whole
+   * load in one step (Envoy reaches the same with priority-level health and slow start).
+   */
+  #spillsPast(tier: Tier, index: number, tried: ReadonlySet<Endpoint>): boolean {
+    if (this.#opts.slowStart <= 0) return false;
+    let full = 0;
+    let warm = 0;
+    for (const e of tier.endpoints) {
+      if (!e.routable) continue;
+      full += e.weight;
+      warm += this.#weightOf(e);
+    }
+    if (full === 0 || warm >= full) return false;
+    if (this.#random() < warm / full) return false;
+    for (let j = index + 1; j < this.tiers.length; j++) if (this.tiers[j]!.endpoints.some((e) => e.routable && !tried.has(e))) return true;
+    return false;
   }
 
   #fromTier(tier: Tier, tried: ReadonlySet<Endpoint>, panic: boolean): Selection | undefined {

@@ -34,12 +34,25 @@ describe('p2c picker', () => {
     for (let i = 0; i < 100; i++) assert.equal(picker.pick([a, b], byWeight), a);
   });
 
-  it('compares requests in flight per unit of weight, not raw counts', () => {
-    const heavy = ep('heavy', 4); // (2 + 1) / 4 = 0.75
-    const light = ep('light', 1); // (0 + 1) / 1 = 1
-    heavy.inflight = 2;
+  it('shares idle endpoints in proportion to their weights (2:1 within 5% over 30k picks)', () => {
+    const a = ep('a', 2);
+    const b = ep('b', 1);
+    const picker = p2c(mulberry32(21));
+    let na = 0;
+    const n = 30_000;
+    for (let k = 0; k < n; k++) if (picker.pick([a, b], byWeight) === a) na++;
+    assert.ok(Math.abs(na / n - 2 / 3) <= (2 / 3) * 0.05, `share of a = ${na / n}`);
+  });
+
+  it('avoids a busy endpoint even when it has the larger weight', () => {
+    const heavy = ep('heavy', 2);
+    const light = ep('light', 1);
+    heavy.inflight = 9;
     const picker = p2c(mulberry32(5));
-    for (let i = 0; i < 100; i++) assert.equal(picker.pick([light, heavy], byWeight), heavy);
+    let nl = 0;
+    const n = 10_000;
+    for (let k = 0; k < n; k++) if (picker.pick([heavy, light], byWeight) === light) nl++;
+    assert.ok(nl / n > 0.8, `share of the idle endpoint = ${nl / n}`);
   });
 
   it('draws candidates in proportion to weight (first draw decides a tie in load)', () => {

@@ -6,10 +6,13 @@ export interface Picker {
 }
 
 /**
- * Power of two choices, least request, weighted: draw two candidates with probability
- * proportional to effective weight and take the one with fewer requests in flight per
- * unit of weight (Envoy LEAST_REQUEST with choice_count 2). Cheap and reacts at once
- * to a slow endpoint piling up requests.
+ * Power of two choices, least request, weighted: draw two distinct candidates with
+ * probability proportional to their (slow-start adjusted) weight and keep the first
+ * unless the second has fewer requests in flight per unit of weight. Idle endpoints
+ * therefore share traffic exactly by weight (the first draw decides), and a slow
+ * endpoint piling up requests loses the comparison at once (Envoy LEAST_REQUEST,
+ * choice_count 2). Comparing (in-flight + 1) / weight instead would send every request
+ * to the heavier endpoint whenever nothing is in flight.
  */
 export function p2c(random: () => number = Math.random): Picker {
   return {
@@ -17,7 +20,7 @@ export function p2c(random: () => number = Math.random): Picker {
       if (candidates.length === 1) return candidates[0]!;
       const a = weightedDraw(candidates, weightOf, random, undefined);
       const b = weightedDraw(candidates, weightOf, random, a);
-      return (a.inflight + 1) / weightOf(a) <= (b.inflight + 1) / weightOf(b) ? a : b;
+      return b.inflight / weightOf(b) < a.inflight / weightOf(a) ? b : a;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { watch } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../common/index.js';
 import { isConfigError, loadConfig, type DetourConfig } from '../config/index.js';
@@ -24,7 +25,7 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
   const clouds = demo ? await startDemo(log) : [];
   const gw = await Gateway.start(cfg, { logger: log });
   const { proxy, admin } = gw.addresses();
-  const proxyUrl = proxy.map((a) => `http://${fmt(a.address)}:${a.port}/`).join(' ');
+  const proxyUrl = proxy.map((a) => `${a.tls ? 'https' : 'http'}://${fmt(a.address)}:${a.port}/`).join(' ');
   out(`detour: serving ${cfg.services.length} service(s) on ${proxyUrl}`);
   if (admin) out(`detour: admin status at http://${fmt(admin.address)}:${admin.port}/api/status (Authorization: Bearer <admin token>)`);
   if (demo) {
@@ -50,7 +51,10 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
   };
   process.on('SIGHUP', () => reload('SIGHUP'));
   let debounce: NodeJS.Timeout | undefined;
-  const watcher = watch(path, () => {
+  // Watch the folder, not the file: editors save by writing a new file and renaming it
+  // over the old one, after which a watch on the old inode would never fire again.
+  const watcher = watch(dirname(resolve(path)), (_event, name) => {
+    if (name !== null && name.toString() !== basename(path)) return;
     clearTimeout(debounce);
     debounce = setTimeout(() => reload('file changed'), 200);
   });

@@ -4,7 +4,7 @@
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEY = /token|secret|password|authorization|accesskey|credential/i;
+const SECRET_KEY = /token|secret|password|passwd|authorization|access_?key|credential|cookie|api-?key|signature/i;
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -14,7 +14,8 @@ export interface Logger {
 }
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 6) return '[truncated]'; // deeper than any log field we write: never risk an unredacted secret
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {

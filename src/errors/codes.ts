@@ -20,11 +20,8 @@ export const ERROR_CODES = {
   DETOUR_TOTAL_TIMEOUT: { status: 504, retryable: false, source: 'gateway', summary: 'the total deadline (timeouts.total) passed before a response' },
   DETOUR_RETRY_BUDGET_EXHAUSTED: { status: 503, retryable: false, source: 'gateway', summary: 'a retry was wanted but the retry budget was spent' },
   DETOUR_BODY_NOT_REPLAYABLE: { status: 502, retryable: false, source: 'gateway', summary: 'a retry was wanted but the request body outgrew the replay buffer' },
-  DETOUR_UNSAFE_RETRY: { status: 502, retryable: false, source: 'gateway', summary: 'the request was not idempotent and had reached the endpoint, so it was not retried' },
-  DETOUR_SHUTTING_DOWN: { status: 503, retryable: false, source: 'gateway', summary: 'the gateway is draining for shutdown' },
   // Downstream side: the client.
   DETOUR_CLIENT_ABORTED: { status: 499, retryable: false, source: 'downstream', summary: 'the client went away before the response was complete' },
-  DETOUR_BAD_REQUEST: { status: 400, retryable: false, source: 'downstream', summary: 'the request could not be forwarded as sent' },
   // Control plane.
   DETOUR_CONFIG_INVALID: { status: 500, retryable: false, source: 'config', summary: 'the configuration was rejected (file, line, column and field are in the message)' },
   DETOUR_ADMIN_UNAUTHORIZED: { status: 401, retryable: false, source: 'admin', summary: 'the admin API needs a valid bearer token' },

@@ -102,7 +102,7 @@ export class Gateway {
     return this.#rt;
   }
 
-  addresses(): { proxy: AddressInfo[]; admin: AddressInfo | undefined } {
+  addresses(): { proxy: Array<AddressInfo & { tls: boolean }>; admin: AddressInfo | undefined } {
     return { proxy: this.#server.addresses(), admin: this.#adminAddress };
   }
 

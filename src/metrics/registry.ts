@@ -77,16 +77,18 @@ export class Registry {
   render(): string {
     const out: string[] = [];
     for (const f of this.#families) {
-      out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
+      // Exposition format: HELP text escapes backslash and newline.
+      out.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
       f.render(out);
     }
     return out.join('\n') + '\n';
   }
 }
 
+/** Series identity: the same labels in any key order are one series. */
 function labelKey(labels: Labels): string {
   let k = '';
-  for (const n in labels) k += `${n}\u0000${labels[n]}\u0001`;
+  for (const n of Object.keys(labels).sort()) k += `${n}\u0000${labels[n]}\u0001`;
   return k;
 }
 

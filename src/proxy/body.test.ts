@@ -56,7 +56,8 @@ describe('ReplayableBody', () => {
     source.write(Buffer.from('x1'));
     source.write(Buffer.from('x2'));
     source.end(Buffer.from('x3'));
-    assert.equal((await pending).value?.toString(), 'x1');
+    // The abandoned reader ends with an error (its attempt is gone); the chunk it pulled is not lost.
+    await assert.rejects(pending, /superseded/);
     assert.equal(await secondDone, 'x1x2x3');
   });
 
@@ -116,7 +117,6 @@ describe('ReplayableBody', () => {
 
   it(
     'never hands a retry a truncated body when the limit is passed by a pull started for an abandoned attempt',
-    { todo: 'bug: the new reader silently skips the kept chunks and the overflowing chunk (see report)' },
     async () => {
       const source = new PassThrough({ objectMode: true });
       const body = new ReplayableBody(source, 10);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { DetourError } from '../errors/index.js';
 
 /**
  * A request body that can be sent more than once, up to a bound (Pingora's retry
@@ -7,17 +8,24 @@ import type { Readable } from 'node:stream';
  * Past the limit the kept chunks are dropped and the body can no longer be replayed:
  * a large upload streams through without being held in memory.
  *
- * One pull from the client is in flight at a time and shared, so a chunk pulled for
- * an attempt that was aborted is not lost to the next attempt.
+ * Only the newest reader (the attempt in flight) may read; an older one ends with an
+ * error. One pull from the client is in flight at a time and shared, so a chunk pulled
+ * for an abandoned attempt is kept for the next one, or, past the limit, queued for
+ * the current reader. If the limit is crossed while the current reader is still
+ * replaying kept chunks, that reader fails rather than send a body with a hole in it.
  */
 export class ReplayableBody {
   readonly #source: AsyncIterator<Buffer>;
   readonly #limit: number;
   #chunks: Buffer[] = [];
   #bytes = 0;
-  #overflow = false;
+  /** Chunks kept when the limit was crossed; -1 while still within it. */
+  #keptAtOverflow = -1;
+  /** Chunks pulled past the limit, waiting for the current reader. */
+  #spill: Buffer[] = [];
   #ended = false;
-  #pending: Promise<Buffer | null> | null = null;
+  #pending: Promise<void> | null = null;
+  #generation = 0;
   /** Set once any byte has been handed to an upstream attempt. */
   started = false;
 
@@ -28,47 +36,56 @@ export class ReplayableBody {
 
   /** Whether a new attempt can still get the whole body. */
   get replayable(): boolean {
-    return !this.#overflow;
+    return this.#keptAtOverflow < 0;
   }
 
   /** A fresh reader for one attempt: kept chunks first, then the rest from the client. */
   async *reader(): AsyncGenerator<Buffer> {
+    const generation = ++this.#generation;
     let i = 0;
     for (;;) {
-      if (!this.#overflow && i < this.#chunks.length) {
-        this.started = true;
-        yield this.#chunks[i++]!;
-        continue;
+      if (generation !== this.#generation) throw new Error('request body reader superseded by a newer attempt');
+      if (this.#keptAtOverflow < 0) {
+        if (i < this.#chunks.length) {
+          this.started = true;
+          yield this.#chunks[i++]!;
+          continue;
+        }
+      } else {
+        if (i < this.#keptAtOverflow) {
+          throw new DetourError('DETOUR_BODY_NOT_REPLAYABLE', 'the request body outgrew the replay buffer while it was being resent');
+        }
+        const next = this.#spill.shift();
+        if (next) {
+          this.started = true;
+          yield next;
+          continue;
+        }
       }
       if (this.#ended) return;
-      const chunk = await this.#pull();
-      if (chunk === null) return;
-      if (this.#overflow) {
-        this.started = true;
-        yield chunk; // not kept: this attempt is the only one that can still finish
-      }
-      // else: it was kept; the top of the loop yields it by index
+      await this.#pull();
     }
   }
 
-  #pull(): Promise<Buffer | null> {
+  #pull(): Promise<void> {
     this.#pending ??= this.#source.next().then(
       (r) => {
         this.#pending = null;
         if (r.done) {
           this.#ended = true;
-          return null;
+          return;
         }
         const chunk = r.value;
-        if (!this.#overflow && this.#bytes + chunk.length <= this.#limit) {
+        if (this.#keptAtOverflow < 0 && this.#bytes + chunk.length <= this.#limit) {
           this.#chunks.push(chunk);
           this.#bytes += chunk.length;
-        } else if (!this.#overflow) {
-          // The attempt pulling now has read every kept chunk already; free them.
-          this.#overflow = true;
-          this.#chunks = [];
+          return;
         }
-        return chunk;
+        if (this.#keptAtOverflow < 0) {
+          this.#keptAtOverflow = this.#chunks.length;
+          this.#chunks = []; // free them: no later attempt can use a partial body
+        }
+        this.#spill.push(chunk);
       },
       (err: unknown) => {
         this.#pending = null;

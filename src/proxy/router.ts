@@ -43,5 +43,7 @@ export function normalizeHost(host: string): string {
   }
   const colon = h.lastIndexOf(':');
   if (colon > 0) h = h.slice(0, colon);
+  // "api.example.com." is the same name written fully qualified (RFC 1034 §3.1).
+  if (h.endsWith('.')) h = h.slice(0, -1);
   return h.toLowerCase();
 }

@@ -37,8 +37,8 @@ export class ProxyServer {
     return this.#inflight;
   }
 
-  addresses(): AddressInfo[] {
-    return [...this.#listeners.values()].map((l) => l.address);
+  addresses(): Array<AddressInfo & { tls: boolean }> {
+    return [...this.#listeners.values()].map((l) => ({ ...l.address, tls: l.config.tls !== undefined }));
   }
 
   /**
