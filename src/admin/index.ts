@@ -1,1 +1,1 @@
-export { AdminServer, type AdminBackend, type OverrideOp } from './server.js';
+export { AdminServer, type AdminBackend, type AdminRequest, type AdminRoute, type OverrideOp } from './server.js';

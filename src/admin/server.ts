@@ -18,6 +18,29 @@ export interface AdminBackend {
 
 const MAX_BODY = 64 * 1024;
 
+/** What a feature's admin route handler gets. */
+export interface AdminRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: Record<string, string>;
+  actor: string;
+  readJson(): Promise<unknown>;
+  send(status: number, body: unknown): void;
+}
+
+/**
+ * A route contributed by a feature (DNS, incidents, status page…). `path` is exact or
+ * has `:name` segments. Routes need the admin token unless `auth` is false (only for
+ * pages meant to be public, which must not show internal addresses or secrets).
+ */
+export interface AdminRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  auth?: boolean;
+  handle(r: AdminRequest): Promise<void> | void;
+}
+
 /**
  * The admin listener: status, metrics and overrides. Every route except /healthz
  * needs `Authorization: Bearer <token>`; with no token configured, only /healthz
@@ -27,12 +50,23 @@ const MAX_BODY = 64 * 1024;
 export class AdminServer {
   readonly #server: Server;
   readonly #tokenHash: Buffer | undefined;
+  readonly #routes: Array<{ route: AdminRoute; pattern: RegExp; names: string[] }> = [];
 
-  constructor(readonly backend: AdminBackend, token: string | undefined) {
+  constructor(readonly backend: AdminBackend, token: string | undefined, routes: readonly AdminRoute[] = []) {
+    for (const r of routes) this.addRoute(r);
     this.#tokenHash = token ? sha256(token) : undefined;
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => sendError(res, err));
     });
+  }
+
+  addRoute(route: AdminRoute): void {
+    const names: string[] = [];
+    const pattern = new RegExp('^' + route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:([A-Za-z_]+)/g, (_m, n: string) => {
+      names.push(n);
+      return '([^/]+)';
+    }) + '$');
+    this.#routes.push({ route, pattern, names });
   }
 
   async listen(host: string, port: number): Promise<AddressInfo> {
@@ -54,6 +88,15 @@ export class AdminServer {
     const url = new URL(req.url ?? '/', 'http://admin');
     const route = `${req.method} ${url.pathname}`;
     if (route === 'GET /healthz') return send(res, 200, { ok: true });
+    for (const r of this.#routes) {
+      if (r.route.method !== req.method) continue;
+      const m = r.pattern.exec(url.pathname);
+      if (!m) continue;
+      if (r.route.auth !== false) this.#authorize(req);
+      const params: Record<string, string> = {};
+      r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+      return r.route.handle({ req, res, url, params, actor: actorOf(req), readJson: () => readJson(req), send: (st, b) => send(res, st, b) });
+    }
     this.#authorize(req);
     switch (route) {
       case 'GET /api/status':

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../common/index.js';
 import { isConfigError, loadConfig, type DetourConfig } from '../config/index.js';
 import { DemoCloud, startDemoControl } from '../demo/index.js';
 import { Gateway } from '../gateway/index.js';
+import { createFeatures } from './features.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../examples/demo.yaml', import.meta.url));
 
@@ -23,7 +24,7 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
   }
   const log = createLogger({ level: cfg.log.level });
   const clouds = demo ? await startDemo(log) : [];
-  const gw = await Gateway.start(cfg, { logger: log });
+  const gw = await Gateway.start(cfg, { logger: log, features: await createFeatures(cfg, log) });
   const { proxy, admin } = gw.addresses();
   const proxyUrl = proxy.map((a) => `${a.tls ? 'https' : 'http'}://${fmt(a.address)}:${a.port}/`).join(' ');
   out(`detour: serving ${cfg.services.length} service(s) on ${proxyUrl}`);

@@ -3,8 +3,10 @@ import type { At } from './node.js';
 import { lineOf, readService } from './service.js';
 import type { AdminConfig, DetourConfig, ListenerConfig, ServiceConfig } from './types.js';
 import { parseListenAddress } from './values.js';
+import { readDns } from './dns.js';
+import { readStore } from './record.js';
 
-const ROOT_KEYS = ['listen', 'admin', 'maxReplayBytes', 'drainTimeout', 'log', 'services'] as const;
+const ROOT_KEYS = ['listen', 'admin', 'maxReplayBytes', 'drainTimeout', 'log', 'services', 'dns', 'store'] as const;
 
 export function readRoot(at: At, source: string): DetourConfig | undefined {
   const f = at.object(ROOT_KEYS);
@@ -12,7 +14,9 @@ export function readRoot(at: At, source: string): DetourConfig | undefined {
   const path = at.ctx.resolvePath;
   const listeners = readListeners(f.get('listen'), path);
   const admin = readAdmin(f.get('admin'), path);
-  const services = readServices(f.get('services'));
+  const dns = readDns(f.get('dns'));
+  // A config with a dns section and no services runs Detour as a DNS failover controller only.
+  const services = dns !== undefined && !f.get('services').present ? [] : readServices(f.get('services'));
   if (admin !== undefined) {
     const clash = listeners.find((l) => l.port === admin.port && l.port !== 0 && (l.host === admin.host || wildcard(l.host) || wildcard(admin.host)));
     if (clash !== undefined) f.get('admin').error(`admin listen ${admin.host}:${admin.port} clashes with listener ${clash.host}:${clash.port}`);
@@ -26,6 +30,8 @@ export function readRoot(at: At, source: string): DetourConfig | undefined {
     maxReplayBytes: f.get('maxReplayBytes').size(0, 1024 ** 3) ?? DEFAULTS.maxReplayBytes,
     drainTimeout: f.get('drainTimeout').duration() ?? DEFAULTS.drainTimeout,
     log: { level: logF?.get('level').oneOf(LOG_LEVELS) ?? DEFAULTS.logLevel },
+    dns,
+    store: readStore(f.get('store'), path),
   };
 }
 

@@ -1,3 +1,6 @@
+import type { DnsConfig } from './dns.js';
+import type { StoreConfig } from './record.js';
+
 /**
  * The normalized configuration: what `loadConfig` returns after YAML parsing,
  * `${ENV}` substitution, validation and defaults. Every duration is in milliseconds,
@@ -15,6 +18,10 @@ export interface DetourConfig {
   /** How long shutdown waits for in-flight requests before closing them. Default 30s. */
   drainTimeout: number;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  /** DNS failover controller (src/config/dns.ts); undefined = off. */
+  dns: DnsConfig | undefined;
+  /** Incident/event store (src/config/record.ts). */
+  store: StoreConfig;
 }
 
 export interface ListenerConfig {

@@ -13,6 +13,7 @@ import { applyOverrides, applyOverrideOp } from './overrides.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { statusDocument } from './status.js';
 import { FailoverTracker } from './failover-tracker.js';
+import type { Feature } from './feature.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   /** This instance's vantage-point name in events (default: hostname:pid). */
   observer?: string;
   random?: () => number;
+  /** DNS controller, incident store, status page…: started before listeners open. */
+  features?: readonly Feature[];
 }
 
 /**
@@ -46,8 +49,10 @@ export class Gateway {
   #overrides: OverrideState = emptyOverrides();
   #stateFile: string | undefined;
   #seq = 0;
+  readonly #features: readonly Feature[];
 
   private constructor(opts: GatewayOptions) {
+    this.#features = opts.features ?? [];
     this.#log = opts.logger ?? silentLogger;
     this.#clock = opts.clock ?? systemClock;
     this.#random = opts.random;
@@ -86,6 +91,7 @@ export class Gateway {
     if (loaded.problem) this.#log.error('override state reset', { problem: loaded.problem });
     this.#overrides = loaded.state;
     this.#install(buildRuntime(cfg, this.#deps()), undefined);
+    for (const f of this.#features) await f.start(this);
     await this.#server.reconcile(cfg.listeners);
     if (cfg.admin) {
       this.#admin = new AdminServer({
@@ -93,7 +99,7 @@ export class Gateway {
         metrics: () => this.metrics.render(),
         overrides: () => this.#overrides,
         applyOverride: (op, actor) => this.applyOverride(op, actor),
-      }, cfg.admin.token);
+      }, cfg.admin.token, this.#features.flatMap((f) => f.routes?.() ?? []));
       this.#adminAddress = await this.#admin.listen(cfg.admin.host, cfg.admin.port);
     }
   }
@@ -121,6 +127,7 @@ export class Gateway {
     }
     const origins = new Set([...next.endpoints.values()].map((e) => e.url.origin));
     void this.#upstreams.retain((o) => origins.has(o));
+    for (const f of this.#features) await f.reload?.(cfg);
     this.bus.emit({ type: 'config.reload', at: this.#clock.now(), observer: this.observer, ok: true, source: cfg.source });
   }
 
@@ -155,6 +162,7 @@ export class Gateway {
     }
     this.#tracker.dispose();
     await this.#upstreams.close();
+    for (const f of [...this.#features].reverse()) await f.stop();
   }
 
   #deps() {
