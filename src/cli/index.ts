@@ -5,14 +5,16 @@ import { start } from './start.js';
 const HELP = `detour: a failover gateway for multi-cloud services
 
 usage:
-  detour start [--config detour.yaml] [--demo]   run the gateway (--demo: built-in example with two simulated clouds)
+  detour start [--config detour.yaml] [--demo] [--workers N]
+                                                  run the gateway (--demo: built-in example with two simulated clouds;
+                                                  --workers: N processes sharing the listen port)
   detour check --config detour.yaml               validate, print the normalized plan, exit 1 on error
   detour help
 
 The config reference is in README.md.`;
 
-const KNOWN = new Set(['config', 'demo', 'help', 'json']);
-const BOOLEAN = new Set(['demo', 'help', 'json']);
+const KNOWN = new Set(['config', 'demo', 'help', 'json', 'workers', 'force']);
+const BOOLEAN = new Set(['demo', 'help', 'json', 'force']);
 
 /** Entry point of the `detour` command; returns the exit code. */
 export async function main(argv: readonly string[], out: (s: string) => void = (s) => console.log(s)): Promise<number> {
@@ -26,8 +28,15 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
   const config = args.flags.get('config');
   const configPath = typeof config === 'string' ? config : undefined;
   switch (args.command) {
-    case 'start':
-      return start(configPath, args.flags.get('demo') === true, out);
+    case 'start': {
+      const w = args.flags.get('workers');
+      const workers = w === undefined ? 1 : Number(w);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+        out(`--workers takes a whole number from 1 to 64, got "${String(w)}"`);
+        return 2;
+      }
+      return start(configPath, args.flags.get('demo') === true, out, workers);
+    }
     case 'check':
       return check(configPath ?? 'detour.yaml', out);
     case undefined:

@@ -6,6 +6,7 @@ import { isConfigError, loadConfig, type DetourConfig } from '../config/index.js
 import { DemoCloud, startDemoControl } from '../demo/index.js';
 import { Gateway } from '../gateway/index.js';
 import { createFeatures } from './features.js';
+import { runPrimary, sendToPrimary, workerIndex, type ClusterMessage } from './cluster.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../examples/demo.yaml', import.meta.url));
 
@@ -13,7 +14,7 @@ export const DEMO_CONFIG = fileURLToPath(new URL('../../examples/demo.yaml', imp
  * `detour start`: runs the gateway until SIGTERM/SIGINT. SIGHUP or a change of the
  * config file reloads it; a bad new config is refused and the old one stays (logged).
  */
-export async function start(configPath: string | undefined, demo: boolean, out: (s: string) => void): Promise<number> {
+export async function start(configPath: string | undefined, demo: boolean, out: (s: string) => void, workers = 1): Promise<number> {
   const path = configPath ?? (demo ? DEMO_CONFIG : 'detour.yaml');
   let cfg: DetourConfig;
   try {
@@ -23,8 +24,28 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
     return 1;
   }
   const log = createLogger({ level: cfg.log.level });
-  const clouds = demo ? await startDemo(log) : [];
-  const gw = await Gateway.start(cfg, { logger: log, features: await createFeatures(cfg, log) });
+  const index = workerIndex();
+  if (workers > 1 && index === undefined) {
+    const clouds = demo ? await startDemo(log) : [];
+    out(`detour: starting ${workers} workers`);
+    return runPrimary(path, workers, log, async () => {
+      for (const c of clouds) await c.stop();
+    });
+  }
+  // Worker 0 (or the only process) runs the admin API and the features.
+  const lead = index === undefined || index === 0;
+  const clouds = demo && index === undefined ? await startDemo(log) : [];
+  const gw = await Gateway.start(cfg, { logger: log, features: lead ? await createFeatures(cfg, log) : [], serveAdmin: lead });
+  if (index !== undefined) {
+    gw.bus.on('override.changed', () => sendToPrimary({ type: 'overrides' }));
+    process.on('message', (m: ClusterMessage) => {
+      if (m.type === 'reload') reload('primary asked');
+      else if (m.type === 'overrides') void gw.reloadOverrides();
+      else if (m.type === 'shutdown') process.kill(process.pid, 'SIGTERM');
+    });
+    sendToPrimary({ type: 'ready', index });
+    if (!lead) out = () => {};
+  }
   const { proxy, admin } = gw.addresses();
   const proxyUrl = proxy.map((a) => `${a.tls ? 'https' : 'http'}://${fmt(a.address)}:${a.port}/`).join(' ');
   out(`detour: serving ${cfg.services.length} service(s) on ${proxyUrl}`);
@@ -68,12 +89,14 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  watcher.close();
+  watcher?.close();
   clearTimeout(debounce);
   await reloading;
   await gw.stop();
   for (const c of clouds) await c.stop();
   log.info('stopped', {});
+  // A worker's IPC channel would keep it alive after everything else has closed.
+  if (index !== undefined) process.disconnect?.();
   return 0;
 }
 

@@ -23,6 +23,8 @@ export interface GatewayOptions {
   random?: () => number;
   /** DNS controller, incident store, status page…: started before listeners open. */
   features?: readonly Feature[];
+  /** Open the admin listener (default true; only worker 0 does in cluster mode). */
+  serveAdmin?: boolean;
 }
 
 /**
@@ -50,9 +52,11 @@ export class Gateway {
   #stateFile: string | undefined;
   #seq = 0;
   readonly #features: readonly Feature[];
+  readonly #serveAdmin: boolean;
 
   private constructor(opts: GatewayOptions) {
     this.#features = opts.features ?? [];
+    this.#serveAdmin = opts.serveAdmin ?? true;
     this.#log = opts.logger ?? silentLogger;
     this.#clock = opts.clock ?? systemClock;
     this.#random = opts.random;
@@ -93,7 +97,7 @@ export class Gateway {
     this.#install(buildRuntime(cfg, this.#deps()), undefined);
     for (const f of this.#features) await f.start(this);
     await this.#server.reconcile(cfg.listeners);
-    if (cfg.admin) {
+    if (cfg.admin && this.#serveAdmin) {
       this.#admin = new AdminServer({
         status: () => statusDocument(this.#rt, this.observer, this.#startedAt, this.#clock.now()),
         metrics: () => this.metrics.render(),
@@ -149,6 +153,16 @@ export class Gateway {
       ...(op.action === 'force-priority' ? { priority: op.priority } : {}),
     });
     return next;
+  }
+
+  /** Re-reads the override state file (another worker changed it) and applies it. */
+  async reloadOverrides(): Promise<void> {
+    if (!this.#stateFile) return;
+    const loaded = await loadOverrides(this.#stateFile);
+    if (loaded.problem) this.#log.error('override state reset', { problem: loaded.problem });
+    this.#overrides = loaded.state;
+    applyOverrides(this.#rt, loaded.state, this.model, 'another worker');
+    this.#tracker.recompute('override');
   }
 
   /** Graceful stop: listeners close, requests in flight finish, checks stop. */

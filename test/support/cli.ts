@@ -109,14 +109,21 @@ export async function runCli(args: readonly string[], env: Record<string, string
   return { ...exit, stdout: cli.stdout(), stderr: cli.stderr() };
 }
 
+/** `n` distinct ports that were free a moment ago (all held open together, then closed). */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  for (const s of servers) {
+    s.listen(0, '127.0.0.1');
+    await once(s, 'listening');
+  }
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  return ports;
+}
+
 /** A port that was free a moment ago (listen on 0, then close). */
 export async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+  return (await freePorts(1))[0]!;
 }
 
 /** The ports among `ports` that cannot be bound on 127.0.0.1 right now. */
