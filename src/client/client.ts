@@ -1,0 +1,43 @@
+/**
+ * createClient(): the composition root of the client library. One client = one host list, its
+ * retry budget, its latency samples and its listeners; host state lives in the store, which may be
+ * shared (localStorage across tabs and reloads, or one store per Node process).
+ */
+import { compose } from './compose.js';
+import { hostBook } from './hosts.js';
+import { latency } from './latency.js';
+import { normalize } from './options.js';
+import { retryQuota } from './quota.js';
+import { request } from './request.js';
+import type { Client, ClientEvent, ClientOptions } from './types.js';
+
+export function createClient(options: ClientOptions): Client {
+  const o = normalize(options);
+  const listeners = new Set<(e: ClientEvent) => void>();
+  const emit = (e: ClientEvent): void => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch {
+        // a listener's bug never breaks a request
+      }
+    }
+  };
+  const book = hostBook(o.hosts, o.store, o.hostBackoff, emit);
+  const env = {
+    o,
+    book,
+    quota: retryQuota(o.retryBudget),
+    lat: latency(),
+    dispatch: compose(...o.interceptors)((r) => o.fetch(r.url, r.init)),
+    emit,
+  };
+  return {
+    fetch: (path, init = {}) => request(env, path, init),
+    on(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    hosts: () => book.snapshot(),
+  };
+}
