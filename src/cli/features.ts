@@ -8,7 +8,8 @@ import type { Feature } from '../gateway/index.js';
  */
 export async function createFeatures(cfg: DetourConfig, log: Logger): Promise<Feature[]> {
   const features: Feature[] = [];
-  void cfg;
-  void log;
+  features.push(new (await import('../incidents/index.js')).RecordFeature(cfg, log)); // first: other features read recordOf(gw)
+  // Loaded only when configured: the DNS providers' SDKs are large and slow to import.
+  if (cfg.dns) features.push(...(await import('../dns/index.js')).dnsFeatures(cfg, log));
   return features;
 }

@@ -1,6 +1,9 @@
 import { isConfigError, loadConfig, describeConfig } from '../config/index.js';
 import { parseArgs } from './args.js';
 import { start } from './start.js';
+import { DNS_HELP, dnsCommand } from './dns.js';
+import { REPORT_HELP, reportCommand } from './report.js';
+import { INCIDENT_HELP, incidentCommand } from './incident.js';
 
 const HELP = `detour: a failover gateway for multi-cloud services
 
@@ -9,11 +12,14 @@ usage:
                                                   run the gateway (--demo: built-in example with two simulated clouds;
                                                   --workers: N processes sharing the listen port)
   detour check --config detour.yaml               validate, print the normalized plan, exit 1 on error
+${DNS_HELP}
+${REPORT_HELP}
+${INCIDENT_HELP}
   detour help
 
 The config reference is in README.md.`;
 
-const KNOWN = new Set(['config', 'demo', 'help', 'json', 'workers', 'force']);
+const KNOWN = new Set(['config', 'demo', 'help', 'json', 'workers', 'force', 'month', 'format', 'out']);
 const BOOLEAN = new Set(['demo', 'help', 'json', 'force']);
 
 /** Entry point of the `detour` command; returns the exit code. */
@@ -39,6 +45,12 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     }
     case 'check':
       return check(configPath ?? 'detour.yaml', out);
+    case 'dns':
+      return dnsCommand(args.positional[0], configPath ?? 'detour.yaml', { force: args.flags.get('force') === true, json: args.flags.get('json') === true }, out);
+    case 'report':
+      return reportCommand(args.flags, out);
+    case 'incident':
+      return incidentCommand(args.positional, args.flags, out);
     case undefined:
     case 'help':
       out(HELP);

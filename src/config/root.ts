@@ -4,9 +4,10 @@ import { lineOf, readService } from './service.js';
 import type { AdminConfig, DetourConfig, ListenerConfig, ServiceConfig } from './types.js';
 import { parseListenAddress } from './values.js';
 import { readDns } from './dns.js';
-import { readStore } from './record.js';
+import { readIncidents, readNotifications, readRetention, readSla, readStore } from './record.js';
+import { readStatusPage } from './status-page.js';
 
-const ROOT_KEYS = ['listen', 'admin', 'maxReplayBytes', 'drainTimeout', 'log', 'services', 'dns', 'store'] as const;
+const ROOT_KEYS = ['listen', 'admin', 'maxReplayBytes', 'drainTimeout', 'log', 'services', 'dns', 'store', 'statusPage', 'incidents', 'retention', 'sla', 'notifications'] as const;
 
 export function readRoot(at: At, source: string): DetourConfig | undefined {
   const f = at.object(ROOT_KEYS);
@@ -32,6 +33,11 @@ export function readRoot(at: At, source: string): DetourConfig | undefined {
     log: { level: logF?.get('level').oneOf(LOG_LEVELS) ?? DEFAULTS.logLevel },
     dns,
     store: readStore(f.get('store'), path),
+    incidents: readIncidents(f.get('incidents')),
+    retention: readRetention(f.get('retention')),
+    sla: readSla(f.get('sla')),
+    notifications: readNotifications(f.get('notifications')),
+    statusPage: readStatusPage(f.get('statusPage'), { services, listeners, admin }),
   };
 }
 

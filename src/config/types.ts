@@ -1,5 +1,6 @@
 import type { DnsConfig } from './dns.js';
-import type { StoreConfig } from './record.js';
+import type { IncidentsConfig, NotificationTarget, RetentionConfig, SlaConfig, StoreConfig } from './record.js';
+import type { StatusPageConfig } from './status-page.js';
 
 /**
  * The normalized configuration: what `loadConfig` returns after YAML parsing,
@@ -22,6 +23,13 @@ export interface DetourConfig {
   dns: DnsConfig | undefined;
   /** Incident/event store (src/config/record.ts). */
   store: StoreConfig;
+  /** Incident grouping, retention, SLA accounting and notifications (src/config/record.ts). */
+  incidents: IncidentsConfig;
+  retention: RetentionConfig;
+  sla: SlaConfig;
+  notifications: NotificationTarget[];
+  /** Status page and dashboard naming, optional public listener (src/config/status-page.ts). */
+  statusPage: StatusPageConfig;
 }
 
 export interface ListenerConfig {

@@ -22,11 +22,18 @@ export const ERROR_CODES = {
   DETOUR_BODY_NOT_REPLAYABLE: { status: 502, retryable: false, source: 'gateway', summary: 'a retry was wanted but the request body outgrew the replay buffer' },
   // Downstream side: the client.
   DETOUR_CLIENT_ABORTED: { status: 499, retryable: false, source: 'downstream', summary: 'the client went away before the response was complete' },
+  // DNS controller: a provider's API is an upstream too.
+  DETOUR_DNS_PROVIDER_UNAVAILABLE: { status: 502, retryable: true, source: 'upstream', summary: 'a DNS provider API failed transiently (timeout, 5xx, throttling, InternalError envelope); the reconcile loop retries with backoff' },
+  DETOUR_DNS_PROVIDER_REJECTED: { status: 502, retryable: false, source: 'upstream', summary: 'a DNS provider refused the request (credentials, TSIG key, permission, invalid record)' },
+  DETOUR_DNS_UNSAFE_PLAN: { status: 409, retryable: false, source: 'gateway', summary: 'dns apply refused a plan that changes too many records or any NS/SOA record; review it and use --force' },
+  DETOUR_DNS_NOT_OWNED: { status: 409, retryable: false, source: 'gateway', summary: 'a DNS record Detour would write exists without Detour\'s ownership marker, so it is left untouched' },
   // Control plane.
   DETOUR_CONFIG_INVALID: { status: 500, retryable: false, source: 'config', summary: 'the configuration was rejected (file, line, column and field are in the message)' },
   DETOUR_ADMIN_UNAUTHORIZED: { status: 401, retryable: false, source: 'admin', summary: 'the admin API needs a valid bearer token' },
   DETOUR_ADMIN_NOT_FOUND: { status: 404, retryable: false, source: 'admin', summary: 'no such admin resource (service, pool or endpoint)' },
   DETOUR_ADMIN_BAD_REQUEST: { status: 400, retryable: false, source: 'admin', summary: 'the admin request body or parameters are invalid' },
+  DETOUR_ADMIN_FORBIDDEN: { status: 403, retryable: false, source: 'admin', summary: 'a dashboard form was refused: missing or wrong CSRF token, or sent from another origin' },
+  DETOUR_STORE_IO: { status: 503, retryable: false, source: 'internal', summary: 'the incident/event store could not be read or written (the gateway keeps serving; see store health)' },
   DETOUR_STATE_IO: { status: 500, retryable: false, source: 'internal', summary: 'persisted state (overrides) could not be read or written' },
   DETOUR_INTERNAL: { status: 500, retryable: false, source: 'internal', summary: 'a bug in Detour' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -45,6 +45,8 @@ export function createMetrics(bus: EventBus<DetourEvent>, view: MetricsView) {
   return {
     registry: r,
     render: () => r.render(),
+    /** Cumulative request, attempt and latency totals, sampled once a second by the incident store (src/incidents/sampler.ts). */
+    totals: () => ({ requests: requests.series(), attempts: attempts.series(), latency: latency.series() }),
     requestDone(service: string, status: number, code: string | undefined): void {
       requests.inc({ service, status: String(status), code: code ?? '' });
     },

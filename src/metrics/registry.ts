@@ -24,6 +24,10 @@ export class Counter implements Family {
   get(labels: Labels): number {
     return this.#series.get(labelKey(labels))?.value ?? 0;
   }
+  /** Every series now (read by the incident store's sampler, off the request path). */
+  series(): Array<{ labels: Labels; value: number }> {
+    return [...this.#series.values()].map((s) => ({ labels: s.labels, value: s.value }));
+  }
   render(out: string[]): void {
     for (const s of this.#series.values()) out.push(`${this.name}${fmtLabels(s.labels)} ${s.value}`);
   }
@@ -48,6 +52,10 @@ export class Histogram implements Family {
     for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) s.counts[i]!++;
     s.sum += value;
     s.count++;
+  }
+  /** Sum and count per series (the incident store samples mean latency from them). */
+  series(): Array<{ labels: Labels; sum: number; count: number }> {
+    return [...this.#series.values()].map((s) => ({ labels: s.labels, sum: s.sum, count: s.count }));
   }
   render(out: string[]): void {
     for (const s of this.#series.values()) {

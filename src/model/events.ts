@@ -32,6 +32,24 @@ export type DetourEvent =
   | { type: 'service.all-down'; at: number; observer: string; service: string; policy: 'fail-open' | 'fail-closed' }
   | { type: 'override.changed'; at: number; observer: string; service: string; pool?: string; endpoint?: string;
       action: 'drain' | 'undrain' | 'force-priority' | 'clear-priority'; priority?: number }
-  | { type: 'config.reload'; at: number; observer: string; ok: boolean; source: string; error?: string };
+  | { type: 'config.reload'; at: number; observer: string; ok: boolean; source: string; error?: string }
+  // DNS controller (src/dns). `record` is the FQDN; `rrtype` A/AAAA/CNAME/TXT/NS.
+  | { type: 'dns.observation'; at: number; observer: string; record: string; value: string; healthy: boolean; reason: string }
+  | { type: 'dns.answer'; at: number; observer: string; record: string; rrtype: string; from: string[]; to: string[];
+      priority: number | null; reason: string }
+  | { type: 'dns.provider'; at: number; observer: string; provider: string; ok: boolean; changes: number;
+      attempt: number; error?: string; code?: string; nextRetryMs?: number }
+  | { type: 'dns.alert'; at: number; observer: string; kind: 'all-down' | 'unsafe-plan' | 'not-owned';
+      message: string; record?: string; provider?: string }
+  // The honest record (src/incidents, src/sla). `store.health`: the event store stopped (ok false) or resumed
+  // (ok true) committing; `pending` events wait in memory, `dropped` were lost to the memory bound.
+  | { type: 'store.health'; at: number; observer: string; ok: boolean; path: string; op: 'open' | 'write' | 'prune';
+      error?: string; pending: number; dropped: number }
+  | { type: 'incident.changed'; at: number; observer: string; id: string; change: 'opened' | 'updated' | 'note';
+      status: 'detected' | 'mitigated' | 'monitoring' | 'resolved'; service: string; provider: string | null;
+      region: string | null; text: string; actor?: string }
+  | { type: 'slo.burn'; at: number; observer: string; state: 'firing' | 'resolved'; alert: 'fast' | 'medium' | 'slow';
+      severity: 'page' | 'ticket'; service: string; pool?: string; provider?: string; region?: string;
+      objective: number; threshold: number; longWindowMs: number; shortWindowMs: number; longBurn: number; shortBurn: number };
 
 export type DetourEventType = DetourEvent['type'];

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TargetId, TargetKind } from './lineup.js';
+import { toCell, type Cell } from './measure.js';
+import { judge } from './verdicts.js';
+
+const kinds = new Map<TargetId, TargetKind>([
+  ['nginx', 'native'], ['detour', 'detour'], ['detour-full', 'detour'], ['detour-w2', 'detour'],
+  ['fastify', 'node-peer'], ['http-proxy', 'node-peer'],
+]);
+
+function cell(target: TargetId, rps: number, p99Us: number, cpuUsPerReq: number): Cell {
+  return toCell(target, 'small-c50', [{ rps, p50Us: p99Us / 4, p99Us, cpuUsPerReq, rssBytes: 1, errors: 0, foreignPct: 0 }]);
+}
+
+const goal = (cells: Cell[], g: string) => judge('small-c50', cells, kinds).find((v) => v.goal === g)!;
+
+describe('targets of issue #3', () => {
+  it('meets the throughput target at 2× the best Node peer with a lower p99', () => {
+    const v = goal([cell('detour', 8000, 900, 100), cell('fastify', 3000, 1500, 300), cell('http-proxy', 4000, 1000, 250)], 'throughput');
+    assert.equal(v.pass, true);
+    assert.match(v.measured, /^2\.00× http-proxy/);
+  });
+
+  it('misses the throughput target with a higher p99 than the peer, even at 3× its req/s', () => {
+    const v = goal([cell('detour', 9000, 2000, 100), cell('http-proxy', 3000, 1000, 250)], 'throughput');
+    assert.equal(v.pass, false);
+    assert.match(v.shortfall!, /p99 \+100% above http-proxy's/);
+  });
+
+  it('says how much more req/s a miss needs', () => {
+    const v = goal([cell('detour', 5000, 900, 100), cell('http-proxy', 4000, 1000, 250)], 'throughput');
+    assert.equal(v.pass, false);
+    assert.equal(v.shortfall, 'needs +60% req/s');
+  });
+
+  it('judges CPU per request against nginx and says how much must go', () => {
+    const cells = [cell('detour', 5000, 900, 120), cell('nginx', 20000, 300, 30)];
+    const v = goal(cells, 'cpu');
+    assert.equal(v.pass, false);
+    assert.equal(v.shortfall, 'needs -25% CPU per request');
+    assert.equal(goal([cell('detour', 5000, 900, 90), cell('nginx', 20000, 300, 30)], 'cpu').pass, true);
+  });
+
+  it('allows the classifier and health machinery to cost 10% of throughput, not more', () => {
+    assert.equal(goal([cell('detour', 10000, 1, 1), cell('detour-full', 9000, 1, 1)], 'machinery').pass, true);
+    assert.equal(goal([cell('detour', 10000, 1, 1), cell('detour-full', 8900, 1, 1)], 'machinery').pass, false);
+  });
+
+  it('cannot judge multi-core mode when the build has no --workers', () => {
+    const v = goal([cell('detour', 10000, 1, 1)], 'multicore');
+    assert.equal(v.pass, undefined);
+    assert.match(v.measured, /--workers/);
+  });
+
+  it('takes the median of the rounds, so one disturbed round does not decide', () => {
+    const c = toCell('detour', 'small-c50', [1000, 9000, 9500].map((rps) => ({ rps, p50Us: 1, p99Us: 1, cpuUsPerReq: 1, rssBytes: 1, errors: 0, foreignPct: 0 })));
+    assert.equal(c.rps, 9000);
+  });
+});

@@ -1,0 +1,87 @@
+import type { TargetId, TargetKind } from './lineup.js';
+import type { Cell, ScenarioId } from './measure.js';
+
+/**
+ * The targets of issue #3, checked per scenario. `pass` is undefined when a target
+ * cannot be judged from this run (a proxy missing, or the mode not built yet).
+ */
+export interface Verdict {
+  scenario: ScenarioId;
+  goal: 'throughput' | 'cpu' | 'machinery' | 'multicore';
+  /** What the goal says, e.g. "≥ 2.00× best Node peer req/s, p99 ≤ peer's". */
+  wanted: string;
+  /** What was measured, e.g. "1.42× http-proxy; p99 1.9 ms vs 2.4 ms". */
+  measured: string;
+  pass: boolean | undefined;
+  /** By how much it is missed, e.g. "needs +41% req/s", when it is. */
+  shortfall: string | undefined;
+}
+
+export const GOALS = {
+  throughputRatio: 2,
+  cpuRatio: 3,
+  machineryLoss: 0.1,
+  /** 2 workers on 2 cores: ≥ 1.6× one worker (80% of linear). */
+  multicoreRatio: 1.6,
+} as const;
+
+export function bestNodePeer(cells: readonly Cell[], kinds: ReadonlyMap<TargetId, TargetKind>): Cell | undefined {
+  return cells.filter((c) => kinds.get(c.target) === 'node-peer').sort((a, b) => b.rps - a.rps)[0];
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(0)}%`;
+const ms = (us: number) => `${(us / 1000).toFixed(2)} ms`;
+
+export function judge(scenario: ScenarioId, cells: readonly Cell[], kinds: ReadonlyMap<TargetId, TargetKind>): Verdict[] {
+  const get = (id: TargetId) => cells.find((c) => c.target === id);
+  const detour = get('detour');
+  const out: Verdict[] = [];
+  const v = (goal: Verdict['goal'], wanted: string, measured: string, pass: boolean | undefined, shortfall?: string): void => {
+    out.push({ scenario, goal, wanted, measured, pass, shortfall: pass === false ? shortfall : undefined });
+  };
+
+  const peer = bestNodePeer(cells, kinds);
+  const wantT = `≥ ${GOALS.throughputRatio}× best Node peer req/s at equal or lower p99`;
+  if (!detour || !peer) v('throughput', wantT, 'not measured', undefined);
+  else {
+    const ratio = detour.rps / peer.rps;
+    const p99ok = detour.p99Us <= peer.p99Us;
+    const misses = [
+      ratio < GOALS.throughputRatio ? `needs ${pct(GOALS.throughputRatio / ratio - 1)} req/s` : '',
+      p99ok ? '' : `p99 ${pct(detour.p99Us / peer.p99Us - 1)} above ${peer.target}'s`,
+    ].filter(Boolean);
+    // CPU per request is the least noise-sensitive view of the same goal: 2× the req/s
+    // on one core needs at most half the peer's CPU per request.
+    v('throughput', wantT, `${ratio.toFixed(2)}× ${peer.target}; p99 ${ms(detour.p99Us)} vs ${ms(peer.p99Us)}; ` +
+      `CPU/req ${(detour.cpuUsPerReq / peer.cpuUsPerReq).toFixed(2)}× the peer's (2× needs ≤ 0.50×)`,
+      ratio >= GOALS.throughputRatio && p99ok, misses.join('; '));
+  }
+
+  const nginx = get('nginx');
+  const wantC = `CPU per request ≤ ${GOALS.cpuRatio}× nginx's`;
+  if (!detour || !nginx) v('cpu', wantC, 'not measured', undefined);
+  else {
+    const ratio = detour.cpuUsPerReq / nginx.cpuUsPerReq;
+    v('cpu', wantC, `${ratio.toFixed(2)}× (${detour.cpuUsPerReq.toFixed(1)} vs ${nginx.cpuUsPerReq.toFixed(1)} µs/req)`,
+      ratio <= GOALS.cpuRatio, `needs ${pct(GOALS.cpuRatio / ratio - 1)} CPU per request`);
+  }
+
+  const full = get('detour-full');
+  const wantM = `classifier + health on: req/s within ${100 * GOALS.machineryLoss}% of minimal`;
+  if (!detour || !full) v('machinery', wantM, 'not measured', undefined);
+  else {
+    const loss = 1 - full.rps / detour.rps;
+    v('machinery', wantM, `${pct(-loss)} req/s (${full.rps.toFixed(0)} vs ${detour.rps.toFixed(0)})`,
+      loss <= GOALS.machineryLoss, `${pct(loss - GOALS.machineryLoss).replace('+', '')} beyond the allowance`);
+  }
+
+  const w2 = get('detour-w2');
+  const wantW = `--workers 2 on 2 cores ≥ ${GOALS.multicoreRatio}× one process on 1 core`;
+  if (!detour || !w2) v('multicore', wantW, w2 ? 'not measured' : '`--workers` not in this build', undefined);
+  else {
+    const ratio = w2.rps / detour.rps;
+    v('multicore', wantW, `${ratio.toFixed(2)}× req/s; CPU/req ${(w2.cpuUsPerReq / detour.cpuUsPerReq).toFixed(2)}× one process's`,
+      ratio >= GOALS.multicoreRatio, `needs ${pct(GOALS.multicoreRatio / ratio - 1)} req/s`);
+  }
+  return out;
+}
