@@ -1,7 +1,7 @@
 // Runs every *.test.ts under src/ and test/ with node:test through the tsx loader.
 // Node 20's `--test` does not take globs, so the file list is collected here.
 // Usage: node scripts/run-tests.mjs [substring-filter]
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -14,7 +14,7 @@ function walk(dir) {
     else if (p.endsWith('.test.ts') && p.includes(filter)) files.push(p);
   }
 }
-for (const root of ['src', 'test']) walk(root);
+for (const root of ['src', 'test', 'bench', 'chaos']) if (existsSync(root)) walk(root);
 files.sort();
 if (files.length === 0) {
   console.error(`no test files match "${filter}"`);

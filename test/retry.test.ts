@@ -91,17 +91,17 @@ describe('retry safety', () => {
   });
 
   it('limits retries with the retry budget when many requests fail at once', async () => {
-    // Slow 503s keep many requests in flight together; a budget of 1 concurrent retry lets one through.
+    // Slow 503s keep ten requests in flight together; they deposit 10 × 0.2 = 2 tokens: two retries.
     const primary = await up((_q, res) => void setTimeout(() => res.writeHead(503).end('busy'), 80));
     const backup = await up();
     const g = await gw(primary.url, backup.url, `
-    retry: { budgetRatio: 0.01, minRetryConcurrency: 1 }
+    retry: { budgetRatio: 0.2, minRetriesPerSecond: 0 }
     health: { passive: { enabled: false } }`);
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => get(`${g.url}/r${i}`, { agent: false })));
     const ok = results.filter((r) => r.status === 200).length;
     const busy = results.filter((r) => r.status === 503).length;
     assert.equal(ok + busy, 10);
-    assert.ok(ok >= 1 && ok < 10, `retried ${ok} of 10 with a budget of one concurrent retry`);
+    assert.ok(ok >= 1 && ok < 10, `retried ${ok} of 10 with a budget of two tokens`);
     assert.match(g.gw.metrics.render(), /detour_retries_denied_total\{service="api",reason="budget"\} [1-9]/);
   });
 

@@ -46,7 +46,7 @@ export const DEFAULTS = {
   retry: {
     attempts: 3,
     budgetRatio: 0.2,
-    minRetryConcurrency: 3,
+    minRetriesPerSecond: 10, // Finagle's default floor
     on: RETRY_ON,
     // RFC 9110 §9.2.2: the idempotent methods, safe to resend after the endpoint saw them.
     idempotentMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'],

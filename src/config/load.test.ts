@@ -36,7 +36,7 @@ test('a pool list alone gets every default filled in', () => {
   });
   assert.deepEqual(s.classify, { providers: [], rules: [], maxBodyBytes: 8192 });
   assert.deepEqual(s.retry, {
-    attempts: 3, budgetRatio: 0.2, minRetryConcurrency: 3,
+    attempts: 3, budgetRatio: 0.2, minRetriesPerSecond: 10,
     on: ['connect-failure', 'reset', 'timeout', '5xx', 'cloud-error'],
     idempotentMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'],
   });
@@ -101,7 +101,7 @@ test('the full documented shape parses into the normalized config', () => {
     '                 baseEjection: 15s, maxEjection: 120s, maxEjectionPercent: 50, enabled: false }',
     '    classify: [tencent, aliyun, aws, huawei, { name: my-rule, jsonPath: $.error.code, equals: [BOOM, 500], status: "500-599" }, { name: r2, matches: "upstream exploded" }]',
     '    classifyMaxBodyBytes: 4096',
-    '    retry: { attempts: 2, budgetRatio: 0.5, minRetryConcurrency: 1, on: [connect-failure, 5xx], idempotentMethods: [get, HEAD] }',
+    '    retry: { attempts: 2, budgetRatio: 0.5, minRetriesPerSecond: 1, on: [connect-failure, 5xx], idempotentMethods: [get, HEAD] }',
     '    timeouts: { connect: 500ms, perTry: 2s, total: 10s }',
     '    balancer: round-robin',
     '    slowStart: 0',
@@ -140,7 +140,7 @@ test('the full documented shape parses into the normalized config', () => {
     ],
     maxBodyBytes: 4096,
   });
-  assert.deepEqual(s.retry, { attempts: 2, budgetRatio: 0.5, minRetryConcurrency: 1, on: ['connect-failure', '5xx'], idempotentMethods: ['GET', 'HEAD'] });
+  assert.deepEqual(s.retry, { attempts: 2, budgetRatio: 0.5, minRetriesPerSecond: 1, on: ['connect-failure', '5xx'], idempotentMethods: ['GET', 'HEAD'] });
   assert.deepEqual(s.timeouts, { connect: 500, perTry: 2000, total: 10_000 });
   assert.equal(s.balancer, 'round-robin');
   assert.equal(s.slowStart, 0);

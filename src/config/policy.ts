@@ -73,7 +73,7 @@ function readRule(at: At): CustomClassifyRule | undefined {
   return { name: name ?? '', status, jsonPath, matches, equals };
 }
 
-const RETRY_KEYS = ['attempts', 'budgetRatio', 'minRetryConcurrency', 'on', 'idempotentMethods'] as const;
+const RETRY_KEYS = ['attempts', 'budgetRatio', 'minRetriesPerSecond', 'on', 'idempotentMethods'] as const;
 
 export function readRetry(at: At): RetryConfig {
   const d = DEFAULTS.retry;
@@ -106,7 +106,7 @@ export function readRetry(at: At): RetryConfig {
   return {
     attempts: f?.get('attempts').int(1, 10) ?? d.attempts,
     budgetRatio: f?.get('budgetRatio').range(0, 1, { minExclusive: true }) ?? d.budgetRatio,
-    minRetryConcurrency: f?.get('minRetryConcurrency').int(0, 10_000) ?? d.minRetryConcurrency,
+    minRetriesPerSecond: f?.get('minRetriesPerSecond').int(0, 100_000) ?? d.minRetriesPerSecond,
     on,
     idempotentMethods,
   };

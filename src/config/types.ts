@@ -136,10 +136,10 @@ export type RetryOn = 'connect-failure' | 'reset' | 'timeout' | '5xx' | 'cloud-e
 export interface RetryConfig {
   /** Total attempts including the first. Default 3. */
   attempts: number;
-  /** Retries in flight may be at most this share of requests in flight (Envoy retry_budget). Default 0.2. */
+  /** Retries may be at most this share of requests (token bucket over 10 s). Default 0.2. */
   budgetRatio: number;
-  /** Retries always allowed in flight regardless of ratio (Envoy min_retry_concurrency). Default 3. */
-  minRetryConcurrency: number;
+  /** Retries per second always allowed whatever the ratio (Finagle's minRetriesPerSec). Default 10. */
+  minRetriesPerSecond: number;
   on: RetryOn[];
   /** Methods retried after bytes reached the endpoint. Default GET HEAD OPTIONS PUT DELETE TRACE (RFC 9110 §9.2.2). */
   idempotentMethods: string[];

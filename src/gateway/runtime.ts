@@ -89,7 +89,7 @@ function buildService(s: ServiceConfig, deps: BuildDeps, previous: Runtime | und
   return {
     name: s.name, config: s, pools, balancer, checker, detector, healthKey, upstream,
     classifier: createClassifier({ providers: s.classify.providers, rules: s.classify.rules }),
-    passive: detector, budget: new RetryBudget(s.retry.budgetRatio, s.retry.minRetryConcurrency),
+    passive: detector, budget: new RetryBudget(s.retry.budgetRatio, s.retry.minRetriesPerSecond, deps.clock),
   };
 }
 

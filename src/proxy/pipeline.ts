@@ -166,13 +166,11 @@ async function proxyWithRetries(env: ProxyEnv, ctx: RequestContext, path: string
       if (denied !== 'off') env.observer.retryDenied(service.name, denied);
       return { kind: 'error', error: deniedError(denied, outcome.failure) };
     }
-    if (!ctx.holdsRetry) {
-      if (!service.budget.take()) {
-        env.observer.retryDenied(service.name, 'budget');
-        return { kind: 'error', error: new DetourError('DETOUR_RETRY_BUDGET_EXHAUSTED', `retry budget spent; last failure: ${last.message}`) };
-      }
-      ctx.holdsRetry = true;
+    if (!service.budget.take(!ctx.holdsRetry)) {
+      env.observer.retryDenied(service.name, 'budget');
+      return { kind: 'error', error: new DetourError('DETOUR_RETRY_BUDGET_EXHAUSTED', `retry budget spent; last failure: ${last.message}`) };
     }
+    ctx.holdsRetry = true;
     env.observer.retry(service.name, outcome.failure.kind);
   }
 }
@@ -188,7 +186,7 @@ function retryAllowed(env: ProxyEnv, ctx: RequestContext, kind: FailureKind, sen
   if (sent && !ctx.retrySafe) return 'unsafe';
   if (ctx.body && ctx.body.started && !ctx.body.replayable) return 'body';
   if (env.now() >= ctx.deadline) return 'deadline';
-  if (!ctx.holdsRetry && !ctx.service.budget.canRetry()) return 'budget';
+  if (!ctx.service.budget.canRetry()) return 'budget';
   return undefined;
 }
 
