@@ -42,17 +42,32 @@ export function createMetrics(bus: EventBus<DetourEvent>, view: MetricsView) {
   bus.on('endpoint.health', (e) => transitions.inc({ service: e.service, pool: e.pool, to: e.to, source: e.source }));
   bus.on('service.all-down', (e) => allDown.inc({ service: e.service, policy: e.policy }));
 
+  const requestSeries = new Map<string, { value: number }>();
+  const perEndpoint = new WeakMap<Endpoint, { outcomes: Map<string, { value: number }>; latency: { observe(v: number): void } }>();
+
   return {
     registry: r,
     render: () => r.render(),
     /** Cumulative request, attempt and latency totals, sampled once a second by the incident store (src/incidents/sampler.ts). */
     totals: () => ({ requests: requests.series(), attempts: attempts.series(), latency: latency.series() }),
+    // The request path keeps series handles: one Map lookup per call, no label objects.
     requestDone(service: string, status: number, code: string | undefined): void {
-      requests.inc({ service, status: String(status), code: code ?? '' });
+      const key = `${service}\u0001${status}\u0001${code ?? ''}`;
+      let s = requestSeries.get(key);
+      if (!s) requestSeries.set(key, (s = requests.child({ service, status: String(status), code: code ?? '' })));
+      s.value++;
     },
     attemptDone(ep: Endpoint, _status: number | undefined, failure: string | undefined, ms: number): void {
-      attempts.inc({ service: ep.service, pool: ep.pool, endpoint: ep.endpoint, outcome: failure ?? 'ok' });
-      latency.observe({ service: ep.service, pool: ep.pool }, ms / 1000);
+      let h = perEndpoint.get(ep);
+      if (!h) {
+        h = { outcomes: new Map(), latency: latency.child({ service: ep.service, pool: ep.pool }) };
+        perEndpoint.set(ep, h);
+      }
+      const outcome = failure ?? 'ok';
+      let s = h.outcomes.get(outcome);
+      if (!s) h.outcomes.set(outcome, (s = attempts.child({ service: ep.service, pool: ep.pool, endpoint: ep.endpoint, outcome })));
+      s.value++;
+      h.latency.observe(ms / 1000);
     },
     retry(service: string, kind: string): void {
       retries.inc({ service, kind });

@@ -24,6 +24,13 @@ export class Counter implements Family {
   get(labels: Labels): number {
     return this.#series.get(labelKey(labels))?.value ?? 0;
   }
+  /** The series for these labels, to keep and bump directly on a hot path (`s.value++`). */
+  child(labels: Labels): { value: number } {
+    const key = labelKey(labels);
+    let s = this.#series.get(key);
+    if (!s) this.#series.set(key, (s = { labels, value: 0 }));
+    return s;
+  }
   /** Every series now (read by the incident store's sampler, off the request path). */
   series(): Array<{ labels: Labels; value: number }> {
     return [...this.#series.values()].map((s) => ({ labels: s.labels, value: s.value }));
@@ -46,12 +53,22 @@ export class Histogram implements Family {
   readonly #series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
   constructor(readonly name: string, readonly help: string, readonly buckets: readonly number[]) {}
   observe(labels: Labels, value: number): void {
+    this.child(labels).observe(value);
+  }
+  /** The series for these labels, to keep and feed directly on a hot path. */
+  child(labels: Labels): { observe(value: number): void } {
     const key = labelKey(labels);
     let s = this.#series.get(key);
     if (!s) this.#series.set(key, (s = { labels, counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 }));
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) s.counts[i]!++;
-    s.sum += value;
-    s.count++;
+    const series = s;
+    const buckets = this.buckets;
+    return {
+      observe(value: number): void {
+        for (let i = 0; i < buckets.length; i++) if (value <= buckets[i]!) series.counts[i]!++;
+        series.sum += value;
+        series.count++;
+      },
+    };
   }
   /** Sum and count per series (the incident store samples mean latency from them). */
   series(): Array<{ labels: Labels; sum: number; count: number }> {
