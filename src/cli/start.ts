@@ -49,7 +49,10 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
   const { proxy, admin } = gw.addresses();
   const proxyUrl = proxy.map((a) => `${a.tls ? 'https' : 'http'}://${fmt(a.address)}:${a.port}/`).join(' ');
   out(`detour: serving ${cfg.services.length} service(s) on ${proxyUrl}`);
-  if (admin) out(`detour: admin status at http://${fmt(admin.address)}:${admin.port}/api/status (Authorization: Bearer <admin token>)`);
+  if (admin) {
+    out(`detour: admin status at http://${fmt(admin.address)}:${admin.port}/api/status (Authorization: Bearer <admin token>)`);
+    out(`detour: dashboard at http://${fmt(admin.address)}:${admin.port}/dashboard (sign in with the admin token)`);
+  }
   if (demo) {
     out('detour: demo clouds: tencent (127.0.0.1:9001, :9002, priority 0) and aliyun (127.0.0.1:9101, priority 1)');
     out('detour: try   curl -s http://127.0.0.1:8080/hello');
