@@ -41,6 +41,7 @@ export const DEFAULTS = {
     baseEjection: 30_000,
     maxEjection: 300_000,
     maxEjectionPercent: 100,
+    cloudErrors: 5,
   },
   classifyMaxBodyBytes: 8 * 1024,
   retry: {

@@ -10,7 +10,7 @@ const ACTIVE_KEYS = [
 const HTTP_ONLY = ['path', 'method', 'expect', 'host'] as const;
 const PASSIVE_KEYS = [
   'enabled', 'consecutiveFailures', 'failureRatio', 'minRequests', 'window', 'baseEjection',
-  'maxEjection', 'maxEjectionPercent',
+  'maxEjection', 'maxEjectionPercent', 'cloudErrors',
 ] as const;
 
 export function readHealth(at: At): { active: ActiveHealthConfig | undefined; passive: PassiveHealthConfig } {
@@ -122,5 +122,6 @@ export function readPassive(at: At | undefined): PassiveHealthConfig {
     baseEjection,
     maxEjection,
     maxEjectionPercent: f?.get('maxEjectionPercent').range(0, 100) ?? d.maxEjectionPercent,
+    cloudErrors: f?.get('cloudErrors').int(0, 1_000_000) ?? d.cloudErrors,
   };
 }

@@ -32,7 +32,7 @@ test('a pool list alone gets every default filled in', () => {
   assert.equal(s.health.active, undefined);
   assert.deepEqual(s.health.passive, {
     enabled: true, consecutiveFailures: 5, failureRatio: 0.5, minRequests: 20, window: 10_000,
-    baseEjection: 30_000, maxEjection: 300_000, maxEjectionPercent: 100,
+    baseEjection: 30_000, maxEjection: 300_000, maxEjectionPercent: 100, cloudErrors: 5,
   });
   assert.deepEqual(s.classify, { providers: [], rules: [], maxBodyBytes: 8192 });
   assert.deepEqual(s.retry, {
@@ -130,7 +130,7 @@ test('the full documented shape parses into the normalized config', () => {
   });
   assert.deepEqual(s.health.passive, {
     enabled: false, consecutiveFailures: 7, failureRatio: 0.4, minRequests: 10, window: 20_000,
-    baseEjection: 15_000, maxEjection: 120_000, maxEjectionPercent: 50,
+    baseEjection: 15_000, maxEjection: 120_000, maxEjectionPercent: 50, cloudErrors: 5,
   });
   assert.deepEqual(s.classify, {
     providers: ['tencent', 'aliyun', 'aws', 'huawei'],

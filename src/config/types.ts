@@ -110,6 +110,12 @@ export interface PassiveHealthConfig {
   maxEjection: number; // default 300s
   /** Share (0-100) of endpoints of a pool that may be ejected at once. Default 100: a one-endpoint cloud must be ejectable. */
   maxEjectionPercent: number;
+  /**
+   * Server-side cloud error envelopes (e.g. Tencent InternalError) within `window` that eject
+   * an endpoint whatever the ratio; 0 = off. Default 5: an explicit "the cloud failed" is not
+   * noise, and a gray failure that fails every other request never makes 5 in a row.
+   */
+  cloudErrors: number;
 }
 
 export interface ClassifyConfig {

@@ -17,7 +17,7 @@ type Health = Extract<DetourEvent, { type: 'endpoint.health' }>;
 function setup(over: Partial<PassiveHealthConfig> = {}, activeHealthyThreshold?: number, poolSize = 1) {
   const cfg: PassiveHealthConfig = {
     enabled: true, consecutiveFailures: 5, failureRatio: 0.5, minRequests: 20, window: 10_000,
-    baseEjection: 30_000, maxEjection: 300_000, maxEjectionPercent: 100, ...over,
+    baseEjection: 30_000, maxEjection: 300_000, maxEjectionPercent: 100, cloudErrors: 0, ...over,
   };
   const bus = new EventBus<DetourEvent>();
   const ejections: Ejection[] = [];

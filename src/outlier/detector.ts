@@ -23,6 +23,8 @@ export interface OutlierStats extends PoolStats { detectedConsecutive: number; d
 interface Track {
   consecutive: number;
   window: SlidingWindow;
+  /** Cloud error envelopes only (the cloudErrors rule). */
+  cloud: SlidingWindow;
   timer: NodeJS.Timeout | undefined;
   /** The ejection time has elapsed (set by the timer; return may still wait for checks). */
   timeServed: boolean;
@@ -86,6 +88,16 @@ export class OutlierDetector {
       this.detectedConsecutive += 1;
       return this.#trip(ep, t, `${t.consecutive} consecutive failures (last: ${outcome.kind})`, outcome.evidence, now);
     }
+    // An explicit server-side cloud error is evidence, not noise: a gray failure answering
+    // InternalError to every other request is caught after `cloudErrors` of them.
+    if (outcome.kind === 'cloud-error' && c.cloudErrors > 0) {
+      t.cloud.record(now, true);
+      const seen = t.cloud.failures(now);
+      if (seen >= c.cloudErrors) {
+        this.detectedRatio += 1;
+        return this.#trip(ep, t, `${seen} cloud error responses within ${formatDuration(c.window)} (last: ${outcome.evidence.errorCode ?? 'cloud-error'})`, outcome.evidence, now);
+      }
+    }
     // The ratio can only newly cross on a failure, so it is evaluated here only.
     const requests = t.window.requests(now);
     if (c.failureRatio > 0 && requests >= c.minRequests) {
@@ -132,7 +144,7 @@ export class OutlierDetector {
   }
 
   #newTrack(ep: Endpoint): Track {
-    const t: Track = { consecutive: 0, window: new SlidingWindow(this.#cfg.window), timer: undefined, timeServed: false, returnedAt: undefined };
+    const t: Track = { consecutive: 0, window: new SlidingWindow(this.#cfg.window), cloud: new SlidingWindow(this.#cfg.window), timer: undefined, timeServed: false, returnedAt: undefined };
     this.#tracks.set(ep, t);
     return t;
   }
@@ -146,6 +158,7 @@ export class OutlierDetector {
     // detection needs fresh evidence instead of re-firing on each following failure.
     t.consecutive = 0;
     t.window.reset();
+    t.cloud.reset();
     const prior = this.#decayedEjections(ep, t, now);
     // Enforce unless ejecting this one too would put more than maxEjectionPercent of the
     // pool out. Counting the candidate itself means 100% lets a one-endpoint pool go (the
@@ -199,6 +212,7 @@ export class OutlierDetector {
     t.timeServed = false;
     t.consecutive = 0;
     t.window.reset();
+    t.cloud.reset();
     const checks = need === undefined ? '' : ` and ${o.passesSince} passing active checks`;
     const reason = `ejection ended after ${formatDuration(now - o.since)}${checks}`;
     this.#log.info('outlier returned', { endpoint: ep.id, reason });
