@@ -62,6 +62,27 @@ describe('failover between clouds', () => {
     assert.equal(primary.hits.length, 5, 'ejected after exactly consecutiveFailures=5 failing responses');
   });
 
+  it('ejects an endpoint that answers an Alibaba InternalError with HTTP 500 to every other request, after 5 of them', async () => {
+    let n = 0;
+    const primary = await up((_q, res) => {
+      if (n++ % 2 === 0) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ RequestId: 'r', HostId: 'ecs.aliyuncs.com', Code: 'InternalError', Message: 'The request processing has failed due to some unknown error.' }));
+      } else res.end('primary ok');
+    });
+    const backup = await up();
+    const g = await gw(twoPools(primary.url, backup.url, '    classify: [aliyun]\n    balancer: round-robin'));
+    for (let i = 0; i < 12; i++) {
+      const r = await get(`${g.url}/`);
+      assert.equal(r.status, 200, r.text);
+      assert.doesNotMatch(r.text, /InternalError/);
+    }
+    const ej = (await g.waitFor((e) => e.type === 'outlier.ejection')) as Extract<DetourEvent, { type: 'outlier.ejection' }>;
+    assert.match(ej.reason, /5 cloud error responses/);
+    assert.equal(ej.evidence?.errorCode, 'InternalError');
+    assert.equal(ej.evidence?.cloudProvider, 'aliyun');
+  });
+
   it('passes a client-side cloud error (AuthFailure) through unchanged: the cloud is up', async () => {
     const body = JSON.stringify({ Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'bad signature' }, RequestId: 'r1' } });
     const primary = await up((_q, res) => {

@@ -40,8 +40,8 @@ export interface AttemptArgs {
  * socket with backpressure (onData returns false → undici pauses until `resume`).
  *
  * A response is held back, never shown to the client, only when it may be retried:
- * a 5xx (headers only) or a body that the classifier must inspect (≤ maxClassifyBytes,
- * only for content types that can carry a cloud error envelope).
+ * a body that the classifier must inspect (≤ maxClassifyBytes, only for content types
+ * that can carry a cloud error envelope, whatever the status), or a 5xx (headers only).
  */
 export function runAttempt(a: AttemptArgs): Promise<AttemptOutcome> {
   return new Promise((resolve) => new AttemptHandler(a, resolve).dispatch());
@@ -95,15 +95,24 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     this.#headers = headers;
     const a = this.#a;
     if (status >= 500) this.#evidence = { status, errorCode: `HTTP ${status}` };
-    if (status >= 500 && a.retryOn5xx && a.canRetry('5xx')) {
-      this.#failBeforeCommit(fail('5xx', true, 'DETOUR_UPSTREAM_5XX', undefined, `HTTP ${status}`));
-      return false;
-    }
+    // A body that may carry a cloud envelope is read first, 5xx or not: Alibaba and AWS send
+    // InternalError with a 500, and knowing it is a cloud error (not just any 5xx) is what
+    // lets the cloudErrors rule eject a gray-failing endpoint.
     if (a.classifier && a.ctx.method !== 'HEAD' && canCarryEnvelope(contentType)) {
       this.#phase = 'buffering';
       return true;
     }
+    if (this.#retry5xx(true)) return false;
     this.#commit();
+    return true;
+  }
+
+  /** A 5xx that may be retried elsewhere is dropped here; returns whether it was. */
+  #retry5xx(complete: boolean): boolean {
+    const a = this.#a;
+    if (this.#status < 500 || !a.retryOn5xx || !a.canRetry('5xx')) return false;
+    // Headers only (nothing buffered yet): abort the exchange rather than read a body nobody wants.
+    this.#failBeforeCommit(fail('5xx', true, 'DETOUR_UPSTREAM_5XX', undefined, `HTTP ${this.#status}`), complete && this.#phase === 'buffering');
     return true;
   }
 
@@ -177,6 +186,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
         return false;
       }
       this.#failureAfterCommit = 'cloud-error';
+    } else if (this.#retry5xx(complete)) {
+      return false;
     }
     this.#commit();
     let more = true;
