@@ -83,7 +83,7 @@ export interface IncidentSummary {
   manual: boolean;
 }
 
-/** The same kinds as the status page's timeline (src/status/source.ts), so entries can be shown as they are. */
+/** Timeline entry kinds; the status page (src/status/source.ts) uses this type, so entries can be shown as they are. */
 export type TimelineKind =
   | 'detected' | 'endpoint-down' | 'endpoint-up' | 'failover' | 'failback' | 'all-down'
   | 'mitigated' | 'monitoring' | 'resolved' | 'override' | 'note';

@@ -1,11 +1,14 @@
-import type { Disposable } from '../common/index.js';
-
 /**
  * What the status page needs from the incident store (src/incidents). The page is built
  * against this interface so it runs with the in-memory source (memory-source.ts) until
  * the store is wired in, and so tests can feed it scripted events. Times are epoch ms.
  */
-export type IncidentStatus = 'detected' | 'mitigated' | 'monitoring' | 'resolved';
+import type { Disposable } from '../common/index.js';
+import type { IncidentStatus, TimelineKind } from '../incidents/types.js';
+
+// The store's vocabulary, shared by type only (no store code is loaded by the page).
+export type { IncidentStatus, TimelineKind };
+
 
 /** One row of GET /api/incidents (the issue's contract). */
 export interface IncidentSummary {
@@ -30,10 +33,6 @@ export interface IncidentSummary {
  * word them itself; `text` is the operator's view and may contain addresses or reasons,
  * so it is shown on the authenticated dashboard only.
  */
-export type TimelineKind =
-  | 'detected' | 'endpoint-down' | 'endpoint-up' | 'failover' | 'failback' | 'all-down'
-  | 'mitigated' | 'monitoring' | 'resolved' | 'override' | 'note';
-
 export interface TimelineEntry {
   at: number;
   kind: TimelineKind;
