@@ -19,7 +19,7 @@
  */
 import type * as AlidnsSdk from '@alicloud/alidns20150109';
 import type { Change, DnsProvider, ProviderLimits, RecordSet } from '../provider.js';
-import { changeTarget, diffRecords, fqdnOf, hostLabel, isRecordType, mergeRecordSets, normalizeValue, type SlotRecord } from './cloud-kit.js';
+import { changeTarget, diffRecords, fqdnOf, hostLabel, isRecordType, liveRecordSets, normalizeValue, type SlotRecord } from './cloud-kit.js';
 import { callApi, excerpt, isNetworkError, retryableStatus, type CallContext, type Classified } from './cloud-call.js';
 
 export interface AlidnsOptions {
@@ -101,9 +101,7 @@ export function createAlidnsProvider(opts: AlidnsOptions): DnsProvider {
     type: 'alibaba',
     limits,
     async list(zone, names, signal) {
-      const wanted = new Set(names);
-      const recs = (await listAll(zone, signal)).filter((r) => wanted.has(r.name) && r.slot.live);
-      return mergeRecordSets(recs.map((r) => ({ name: r.name, type: r.type, ttl: r.slot.ttl, value: r.slot.value })));
+      return liveRecordSets(await listAll(zone, signal), names);
     },
     async apply(zone, changes: readonly Change[], signal) {
       if (changes.length === 0) return;

@@ -161,6 +161,14 @@ export interface SlotRecord {
   live: boolean;
 }
 
+/** The `list` of the contract for one-record-per-value APIs: live records at the asked names, as RRsets. */
+export function liveRecordSets(records: Iterable<{ name: string; type: RecordType; slot: SlotRecord }>, names: readonly string[]): RecordSet[] {
+  const wanted = new Set(names);
+  const out: FlatRecord[] = [];
+  for (const r of records) if (wanted.has(r.name) && r.slot.live) out.push({ name: r.name, type: r.type, ttl: r.slot.ttl, value: r.slot.value });
+  return mergeRecordSets(out);
+}
+
 export interface RecordOps {
   /** Records to delete before anything else (non-live records the API cannot bring back to life). */
   deleteFirst: SlotRecord[];

@@ -23,7 +23,7 @@
  */
 import type Cloudflare from 'cloudflare';
 import type { Change, DnsProvider, ProviderLimits, RecordSet } from '../provider.js';
-import { changeTarget, diffRecords, isRecordType, mergeRecordSets, normalizeValue, normalizeName, quoteTxt, type SlotRecord } from './cloud-kit.js';
+import { changeTarget, diffRecords, isRecordType, liveRecordSets, normalizeValue, normalizeName, quoteTxt, type SlotRecord } from './cloud-kit.js';
 import { callApi, excerpt, isNetworkError, retryableStatus, type CallContext, type Classified } from './cloud-call.js';
 
 export interface CloudflareOptions {
@@ -90,9 +90,7 @@ export function createCloudflareProvider(opts: CloudflareOptions): DnsProvider {
     type: 'cloudflare',
     limits,
     async list(_zone, names, signal) {
-      const wanted = new Set(names);
-      const recs = (await listAll(signal)).filter((r) => wanted.has(r.name) && r.slot.live);
-      return mergeRecordSets(recs.map((r) => ({ name: r.name, type: r.type, ttl: r.slot.ttl, value: r.slot.value })));
+      return liveRecordSets(await listAll(signal), names);
     },
     async apply(_zone, changes: readonly Change[], signal) {
       if (changes.length === 0) return;

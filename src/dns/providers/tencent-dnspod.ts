@@ -19,7 +19,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import type * as Tencentcloud from 'tencentcloud-sdk-nodejs-dnspod';
 import type { Change, DnsProvider, ProviderLimits, RecordSet } from '../provider.js';
-import { changeTarget, diffRecords, fqdnOf, hostLabel, isRecordType, mergeRecordSets, normalizeValue, type SlotRecord } from './cloud-kit.js';
+import { changeTarget, diffRecords, fqdnOf, hostLabel, isRecordType, liveRecordSets, normalizeValue, type SlotRecord } from './cloud-kit.js';
 import { callApi, excerpt, isNetworkError, retryableStatus, type CallContext, type Classified } from './cloud-call.js';
 
 export interface DnspodOptions {
@@ -119,9 +119,7 @@ export function createDnspodProvider(opts: DnspodOptions): DnsProvider {
     type: 'tencent-dnspod',
     limits,
     async list(zone, names, signal) {
-      const wanted = new Set(names);
-      const recs = (await listAll(zone, signal)).filter((r) => wanted.has(r.name) && r.slot.live);
-      return mergeRecordSets(recs.map((r) => ({ name: r.name, type: r.type, ttl: r.slot.ttl, value: r.slot.value })));
+      return liveRecordSets(await listAll(zone, signal), names);
     },
     async apply(zone, changes: readonly Change[], signal) {
       if (changes.length === 0) return;
