@@ -18,28 +18,19 @@
  *   KMS Rejected.Throttling, OSS SlowDown.
  * Success-looking codes (`"Code":"OK"`, "200", "Success") and `"Success":true` are not errors.
  */
-import type { ProviderClassifier } from './types.js';
-import { OK, get, isSuccessCode, judge, prefixRe, scan, str } from './shared.js';
+import { OK, envelope, get, prefixRe, str } from './shared.js';
 
-const SERVER = ['InternalError', 'ServiceUnavailable', 'ServiceUnavailableTemporary', 'InternalFailure', 'UnknownError'];
-const THROTTLE = ['Throttling', 'Rejected.Throttling', 'SlowDown'];
-const PREFIX = /* @__PURE__ */ prefixRe(['Code']);
-
-export const aliyun: ProviderClassifier = (input, p) => {
-  let code: string | undefined;
-  let message: string | undefined;
-  if (p.xml) {
-    if (p.xml.root !== 'Error') return undefined;
-    ({ code, message } = p.xml);
-  } else if (p.json !== undefined) {
-    const j = p.json;
-    code = str(get(j, 'Code'));
-    if (code === undefined || !(str(get(j, 'RequestId')) || str(get(j, 'HostId')))) return undefined;
-    if (get(j, 'Success') === true) return OK;
-    message = str(get(j, 'Message'));
-  } else {
-    code = scan(PREFIX, input.body);
-  }
-  if (code === undefined) return undefined;
-  return isSuccessCode(code) ? OK : judge('aliyun', input, code, message, SERVER, THROTTLE);
-};
+export const aliyun = /* @__PURE__ */ envelope(
+  'aliyun',
+  // server-side, then throttling (code families: the names and their dotted sub-codes)
+  /^(?:InternalError|ServiceUnavailable|ServiceUnavailableTemporary|InternalFailure|UnknownError)(?:\.|$)/,
+  /^(?:Throttling|Rejected\.Throttling|SlowDown)(?:\.|$)/,
+  [/* @__PURE__ */ prefixRe(['Code'])],
+  (j) => {
+    const code = str(get(j, 'Code'));
+    // A `Code` alone is too common a field name: the envelope also has a RequestId or HostId.
+    if (!code || !(str(get(j, 'RequestId')) || str(get(j, 'HostId')))) return undefined;
+    return get(j, 'Success') === true ? OK : [code, str(get(j, 'Message'))];
+  },
+  true,
+);

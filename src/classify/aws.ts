@@ -25,31 +25,13 @@
  * JSON bodies on 2xx only count when the code is server-side (a stray `code`/`message` pair in a successful body is not an error).
  */
 import type { ProviderClassifier } from './types.js';
-import { get, inFamily, judge, prefixRe, scan, str } from './shared.js';
+import { get, judge, prefixRe, scan, str } from './shared.js';
 
-const SERVER = [
-  'InternalError', 'InternalFailure', 'InternalServerError', 'InternalServerException', 'InternalServiceError',
-  'InternalServiceException', 'ServiceUnavailable', 'ServiceUnavailableException', 'Unavailable',
-];
-const THROTTLE = [
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException',
-  'ProvisionedThroughputExceededException', 'TransactionInProgressException', 'RequestLimitExceeded',
-  'BandwidthLimitExceeded', 'LimitExceededException', 'RequestThrottled', 'SlowDown', 'PriorRequestNotComplete',
-  'EC2ThrottledException',
-];
-const PREFIX = /* @__PURE__ */ prefixRe(['__type']);
-
-/** `aws.protocoltests.restjson#FooError:http://internal.amazon.com/...` → `FooError`. */
-function sanitize(raw: string): string {
-  let s = raw;
-  let i = s.indexOf(',');
-  if (i >= 0) s = s.slice(0, i);
-  i = s.indexOf(':');
-  if (i >= 0) s = s.slice(0, i);
-  i = s.indexOf('#');
-  if (i >= 0) s = s.slice(i + 1);
-  return s.trim();
-}
+const SERVER =
+  /^(?:InternalError|InternalFailure|InternalServerError|InternalServerException|InternalServiceError|InternalServiceException|ServiceUnavailable|ServiceUnavailableException|Unavailable)(?:\.|$)/;
+const THROTTLE =
+  /^(?:Throttling|ThrottlingException|ThrottledException|RequestThrottledException|TooManyRequestsException|ProvisionedThroughputExceededException|TransactionInProgressException|RequestLimitExceeded|BandwidthLimitExceeded|LimitExceededException|RequestThrottled|SlowDown|PriorRequestNotComplete|EC2ThrottledException)(?:\.|$)/;
+const PREFIXES = [/* @__PURE__ */ prefixRe(['__type'])];
 
 export const aws: ProviderClassifier = (input, p) => {
   let raw: string | undefined;
@@ -63,10 +45,11 @@ export const aws: ProviderClassifier = (input, p) => {
     message = str(get(j, 'message')) ?? str(get(j, 'Message'));
     raw = str(get(j, '__type')) ?? (message === undefined ? undefined : str(get(j, 'code')));
   } else {
-    raw = scan(PREFIX, input.body);
+    raw = scan(PREFIXES, input.body);
   }
   if (raw === undefined) return undefined;
-  const code = sanitize(raw);
-  if (!code || (input.status < 300 && !inFamily(code, SERVER))) return undefined;
+  // `aws.protocoltests.restjson#FooError:http://internal.amazon.com/...` → `FooError`
+  const code = raw.split(/[,:]/)[0]!.replace(/^[^#]*#/, '').trim();
+  if (!code || (input.status < 300 && !SERVER.test(code))) return undefined;
   return judge('aws', input, code, message, SERVER, THROTTLE);
 };

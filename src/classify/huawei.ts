@@ -17,31 +17,24 @@
  * services even return their error envelopes with 200 (OSM.0101xxxx parameter errors), which stay client-errors.
  * Throttling: APIGW.0308 / APIG.0308 "The throttling threshold has been reached" (429), OBS SlowDown.
  */
-import type { ProviderClassifier } from './types.js';
-import { OK, codeOf, get, isSuccessCode, judge, prefixRe, scan, str } from './shared.js';
+import { codeOf, envelope, get, prefixRe, str } from './shared.js';
 
-const SERVER = ['InternalError', 'ServiceUnavailable'];
-const THROTTLE = ['APIGW.0308', 'APIG.0308', 'SlowDown'];
-const PREFIXES = [
-  /* @__PURE__ */ prefixRe(['error_code']),
-  /* @__PURE__ */ prefixRe(['errorCode']),
-  /* @__PURE__ */ prefixRe(['error', 'code'], true),
-];
-
-export const huawei: ProviderClassifier = (input, p) => {
-  let code: string | undefined;
-  let message: string | undefined;
-  if (p.xml) {
-    if (p.xml.root !== 'Error') return undefined;
-    ({ code, message } = p.xml);
-  } else if (p.json !== undefined) {
-    const j = p.json;
+export const huawei = /* @__PURE__ */ envelope(
+  'huawei',
+  // server-side, then throttling (code families: the names and their dotted sub-codes)
+  /^(?:InternalError|ServiceUnavailable)(?:\.|$)/,
+  /^(?:APIGW\.0308|APIG\.0308|SlowDown)(?:\.|$)/,
+  [
+    /* @__PURE__ */ prefixRe(['error_code']),
+    /* @__PURE__ */ prefixRe(['errorCode']),
+    /* @__PURE__ */ prefixRe(['error', 'code'], true),
+  ],
+  (j) => {
     const nested = get(j, 'error');
-    code = codeOf(get(j, 'error_code')) ?? codeOf(get(j, 'errorCode')) ?? codeOf(get(nested, 'code'));
-    message = str(get(j, 'error_msg')) ?? str(get(j, 'errorMsg')) ?? str(get(nested, 'message'));
-  } else {
-    for (const re of PREFIXES) if ((code = scan(re, input.body)) !== undefined) break;
-  }
-  if (code === undefined) return undefined;
-  return isSuccessCode(code) ? OK : judge('huawei', input, code, message, SERVER, THROTTLE);
-};
+    return [
+      codeOf(get(j, 'error_code')) ?? codeOf(get(j, 'errorCode')) ?? codeOf(get(nested, 'code')),
+      str(get(j, 'error_msg')) ?? str(get(j, 'errorMsg')) ?? str(get(nested, 'message')),
+    ];
+  },
+  true,
+);

@@ -3,16 +3,18 @@
  * the client/cloud decision, a bounded scan for truncated JSON prefixes and a tiny XML
  * error-element extraction. No Node.js imports.
  */
-import type { ClassifyInput, Verdict, XmlError } from './types.js';
+import type { ClassifyInput, ProviderClassifier, Verdict, XmlError } from './types.js';
 
 export const OK: Verdict = /* @__PURE__ */ Object.freeze({ kind: 'ok' });
 
+/** A JSON object (not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
 /** `o[k]` when `o` is a JSON object (not an array), else undefined. */
-export const get = (o: unknown, k: string): unknown =>
-  o !== null && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>)[k] : undefined;
+export const get = (o: unknown, k: string): unknown => (isObject(o) ? o[k] : undefined);
 
 /** A non-empty string, or undefined. */
-export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v) || undefined;
 
 /** A code that may be a string or a number (Huawei/Keystone `{"error":{"code":401}}`). */
 export const codeOf = (v: unknown): string | undefined =>
@@ -21,57 +23,84 @@ export const codeOf = (v: unknown): string | undefined =>
 /** Codes some APIs put in successful bodies (Aliyun SMS `"Code":"OK"`, `"Code":"200"`, `"error_code":"SUCCESS"`...). */
 export const isSuccessCode = (code: string): boolean => /^(?:ok|success(?:ful)?|succeed(?:ed)?|0|200)$/i.test(code);
 
-/** `code` is one of `names` or a dotted sub-code of one (`InternalError.DbError` is in the `InternalError` family). */
-export function inFamily(code: string, names: readonly string[]): boolean {
-  for (const n of names) {
-    if (code === n || (code.length > n.length && code.charCodeAt(n.length) === 46 /* . */ && code.startsWith(n))) return true;
-  }
-  return false;
-}
-
 /**
  * The shared decision once a provider recognised its envelope: throttling is never a cloud failure
  * (the cloud is up and pushing back on this caller); a server-side code, a server fault flag
  * (AWS `<Type>Receiver</Type>`) or a 5xx status on the same response is a cloud error; anything
  * else is the caller's fault.
+ *
+ * `server` and `throttle` are code families, regexes `^(?:Name|Other)(?:\.|$)`: a code is in one when it is
+ * one of the names or a dotted sub-code of one (`InternalError.DbError` is in the `InternalError` family).
+ * A regex literal is the smallest form of such a table in the browser bundle (src/client ships these files).
  */
 export function judge(
   provider: string,
   input: ClassifyInput,
   code: string,
   message: string | undefined,
-  server: readonly string[],
-  throttle: readonly string[],
+  server: RegExp,
+  throttle: RegExp,
   fault = false,
 ): Verdict {
-  if (inFamily(code, throttle) || !(fault || input.status >= 500 || inFamily(code, server))) {
-    return { kind: 'client-error', provider, code };
-  }
-  return message === undefined
-    ? { kind: 'cloud-error', provider, code }
-    : { kind: 'cloud-error', provider, code, message: message.length > 256 ? message.slice(0, 256) : message };
+  return throttle.test(code) || !(fault || input.status >= 500 || server.test(code))
+    ? { kind: 'client-error', provider, code }
+    : { kind: 'cloud-error', provider, code, ...(message !== undefined && { message: message.slice(0, 256) }) };
 }
 
 // Truncated JSON: a regex anchored at the start that walks only scalar members before the key,
 // so it finds the key at the intended depth (never inside a nested business object) in linear time.
-const STR = String.raw`"(?:[^"\\]|\\.)*"`;
-const SKIP = String.raw`(?:\s*${STR}\s*:\s*(?:${STR}|-?[\d.eE+-]+|true|false|null)\s*,)*?`;
+const STR = /"(?:[^"\\]|\\.)*"/.source;
+const SKIP = `(?:\\s*${STR}\\s*:\\s*(?:${STR}|-?[\\d.eE+-]+|true|false|null)\\s*,)*?`;
 
 /**
  * Regex for `{ …"a": { …"b": …"leaf": "CODE"` at the start of a JSON prefix (path = ['a', 'b', 'leaf']);
  * group 1 = string code, group 2 = numeric code (only when `numeric`).
  */
-export function prefixRe(path: string[], numeric = false): RegExp {
-  let src = String.raw`^\s*\{` + SKIP;
-  for (const k of path.slice(0, -1)) src += String.raw`\s*"${k}"\s*:\s*\{` + SKIP;
-  const value = String.raw`"([^"\\]{1,128})"` + (numeric ? String.raw`|(-?\d{1,12})` : '');
-  return new RegExp(src + String.raw`\s*"${path[path.length - 1] ?? ''}"\s*:\s*(?:${value})`);
+export const prefixRe = (path: string[], numeric = false): RegExp =>
+  new RegExp(
+    `^\\s*\\{${SKIP}${path.map((k) => `\\s*"${k}"\\s*:\\s*`).join(`\\{${SKIP}`)}(?:"([^"\\\\]{1,128})"${numeric ? '|(-?\\d{1,12})' : ''})`,
+  );
+
+/** The first prefix regex that finds a code in a truncated body. */
+export function scan(res: readonly RegExp[], body: string): string | undefined {
+  for (const re of res) {
+    const m = re.exec(body);
+    if (m) return m[1] ?? m[2];
+  }
+  return undefined;
 }
 
-export function scan(re: RegExp, body: string): string | undefined {
-  const m = re.exec(body);
-  return m ? (m[1] ?? m[2]) : undefined;
-}
+/**
+ * A provider with a JSON envelope that also answers S3-style XML `<Error>` (Tencent COS, Aliyun OSS, Huawei OBS):
+ * the code and message come from the XML error, from the complete JSON body (`fromJson`, which may also settle
+ * the verdict itself: undefined = not this provider's, OK = a success), or from a scan of a truncated prefix.
+ * With `successCodes`, success-looking codes (`"Code":"OK"`) are not errors.
+ */
+export const envelope =
+  (
+    provider: string,
+    server: RegExp,
+    throttle: RegExp,
+    prefixes: readonly RegExp[],
+    fromJson: (json: unknown) => [code: string | undefined, message: string | undefined] | Verdict | undefined,
+    successCodes = false,
+  ): ProviderClassifier =>
+  (input, p) => {
+    let code: string | undefined;
+    let message: string | undefined;
+    if (p.xml) {
+      if (p.xml.root !== 'Error') return undefined;
+      ({ code, message } = p.xml);
+    } else if (p.json !== undefined) {
+      const r = fromJson(p.json);
+      if (!Array.isArray(r)) return r;
+      [code, message] = r;
+    } else {
+      code = scan(prefixes, input.body);
+    }
+    if (code === undefined) return undefined;
+    return successCodes && isSuccessCode(code) ? OK : judge(provider, input, code, message, server, throttle);
+  };
 
 function tag(body: string, name: string, from: number): string | undefined {
   const open = `<${name}>`;

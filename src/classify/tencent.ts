@@ -21,28 +21,19 @@
  * COS (object storage) answers S3-style XML `<Error><Code>InternalError</Code><Message/><RequestId/><TraceId/></Error>`
  * (https://tencentcloud.com/document/product//1045/43611); InternalError / ServiceUnavailable count, SlowDown is throttling.
  */
-import type { ProviderClassifier } from './types.js';
-import { OK, get, judge, prefixRe, scan, str } from './shared.js';
+import { OK, envelope, get, isObject, prefixRe, str } from './shared.js';
 
-const SERVER = ['InternalError', 'ServiceUnavailable'];
-const THROTTLE = ['RequestLimitExceeded', 'SlowDown'];
-const PREFIX = /* @__PURE__ */ prefixRe(['Response', 'Error', 'Code']);
-
-export const tencent: ProviderClassifier = (input, p) => {
-  let code: string | undefined;
-  let message: string | undefined;
-  if (p.xml) {
-    if (p.xml.root !== 'Error') return undefined;
-    ({ code, message } = p.xml);
-  } else if (p.json !== undefined) {
-    const response = get(p.json, 'Response');
-    if (response === null || typeof response !== 'object' || Array.isArray(response)) return undefined;
-    const error = get(response, 'Error');
-    if (error === undefined) return OK; // a Tencent success: no other provider needs to look
-    code = str(get(error, 'Code'));
-    message = str(get(error, 'Message'));
-  } else {
-    code = scan(PREFIX, input.body);
-  }
-  return code === undefined ? undefined : judge('tencent', input, code, message, SERVER, THROTTLE);
-};
+export const tencent = /* @__PURE__ */ envelope(
+  'tencent',
+  // server-side, then throttling (code families: the names and their dotted sub-codes)
+  /^(?:InternalError|ServiceUnavailable)(?:\.|$)/,
+  /^(?:RequestLimitExceeded|SlowDown)(?:\.|$)/,
+  [/* @__PURE__ */ prefixRe(['Response', 'Error', 'Code'])],
+  (j) => {
+    const response = get(j, 'Response');
+    if (!isObject(response)) return undefined;
+    const error = response['Error'];
+    // no Error: a Tencent success, no other provider needs to look
+    return error === undefined ? OK : [str(get(error, 'Code')), str(get(error, 'Message'))];
+  },
+);

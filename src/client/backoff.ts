@@ -13,7 +13,7 @@ export const fullJitter = (retry: number, base = 100, cap = 20000): number =>
  * in Access-Control-Expose-Headers.
  */
 export function retryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  const v = String(value); // null → "null", which is neither form
+  const ms = /^\s*\d+\s*$/.test(v) ? Number(v) * 1000 : Date.parse(v) - now;
   return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
 }

@@ -3,12 +3,9 @@
  * retry budget, its latency samples and its listeners; host state lives in the store, which may be
  * shared (localStorage across tabs and reloads, or one store per Node process).
  */
-import { compose } from './compose.js';
 import { hostBook } from './hosts.js';
-import { latency } from './latency.js';
 import { normalize } from './options.js';
-import { retryQuota } from './quota.js';
-import { request } from './request.js';
+import { requester } from './request.js';
 import type { Client, ClientEvent, ClientOptions } from './types.js';
 
 export function createClient(options: ClientOptions): Client {
@@ -23,21 +20,13 @@ export function createClient(options: ClientOptions): Client {
       }
     }
   };
-  const book = hostBook(o.hosts, o.store, o.hostBackoff, emit);
-  const env = {
-    o,
-    book,
-    quota: retryQuota(o.retryBudget),
-    lat: latency(),
-    dispatch: compose(...o.interceptors)((r) => o.fetch(r.url, r.init)),
-    emit,
-  };
+  const book = hostBook(o, emit);
   return {
-    fetch: (path, init = {}) => request(env, path, init),
+    fetch: requester(o, book, emit),
     on(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    hosts: () => book.snapshot(),
+    hosts: book.snapshot,
   };
 }

@@ -36,5 +36,4 @@ export class DetourError extends Error {
   }
 }
 
-export const isDetourError = (e: unknown): e is DetourError =>
-  typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+export const isDetourError = (e: unknown): e is DetourError => (e as Record<symbol, unknown> | null | undefined)?.[BRAND] === true;

@@ -19,44 +19,36 @@ export interface Pick {
 export type HostBook = ReturnType<typeof hostBook>;
 
 export function hostBook(
-  hosts: readonly string[],
-  store: HostStore,
-  [base, max]: [number, number],
+  { hosts, store, hostBackoff: [base, max] }: { hosts: readonly string[]; store: HostStore; hostBackoff: [number, number] },
   emit: (e: ClientEvent) => void,
 ) {
   // Hosts whose half-open probe is in flight from this client. Kept in memory: clients sharing a store
   // may each send one probe, which is still one request per client per down period.
   const probing = new Set<string>();
-  /**
-   * Up hosts and probe-able half-open hosts in preference order, then the rest soonest-back first
-   * (when every host is down, trying one beats failing without trying). Only requests that are safe
-   * to resend probe a half-open host: if it is still broken, the request can move on.
-   */
-  const order = (safe: boolean, now = Date.now()): Pick[] => {
-    const ready: Pick[] = [];
-    const down: Array<[number, string]> = [];
-    for (const host of hosts) {
-      const r = store.get(host);
-      if (!r) ready.push({ host, probe: false });
-      else if (safe && r.until <= now && !probing.has(host)) ready.push({ host, probe: true });
-      else down.push([r.until, host]);
-    }
-    down.sort((a, b) => a[0] - b[0]);
-    return ready.concat(down.map(([, host]) => ({ host, probe: false })));
-  };
-
   return {
-    order,
-    /** The best host not yet tried in this request; when all were tried, the best one again. */
+    /**
+     * The best host not yet tried in this request; when all were tried, the best one again. The order:
+     * up hosts and probe-able half-open hosts in preference order, then the rest soonest-back first
+     * (when every host is down, trying one beats failing without trying). Only requests that are safe
+     * to resend probe a half-open host: if it is still broken, the request can move on.
+     */
     pick(tried: readonly string[], safe: boolean): Pick {
-      const o = order(safe);
-      return o.find((p) => !tried.includes(p.host)) ?? (o[0] as Pick);
+      const now = Date.now();
+      const order = hosts
+        .map((host) => {
+          const r = store.get(host);
+          const probe = !!r && safe && r.until <= now && !probing.has(host);
+          return { host, probe, at: !r || probe ? -Infinity : r.until };
+        })
+        // Stable: ready hosts keep preference order (-Infinity − -Infinity is NaN, hence `|| 0`).
+        .sort((a, b) => a.at - b.at || 0);
+      return order.find((p) => !tried.includes(p.host)) ?? (order[0] as Pick);
     },
 
-    begin(p: Pick): void {
-      if (!p.probe) return;
-      probing.add(p.host);
-      emit({ type: 'host.probe', host: p.host });
+    /** A pick with `probe` is being sent: no other request of this client probes the host meanwhile. */
+    probe(host: string): void {
+      probing.add(host);
+      emit({ type: 'host.probe', host });
     },
 
     ok(host: string): void {
@@ -70,14 +62,15 @@ export function hostBook(
       probing.delete(host);
       const now = Date.now();
       const r = store.get(host);
-      const floor = Math.min(max, (failure.kind === 'status' && failure.retryAfter) || 0);
+      // Retry-After (only a status failure has one) is a floor, within the maximum.
+      const floor = now + Math.min(max, (failure as { retryAfter?: number }).retryAfter || 0);
       // Already down (concurrent requests failing together): one outage is one strike.
       if (r && r.until > now) {
-        if (now + floor > r.until) store.set(host, { until: now + floor, strikes: r.strikes });
+        if (floor > r.until) store.set(host, { until: floor, strikes: r.strikes });
         return;
       }
       const strikes = (r?.strikes ?? 0) + 1;
-      const until = now + Math.max(floor, Math.min(max, base * 2 ** (strikes - 1)));
+      const until = Math.max(floor, now + Math.min(max, base * 2 ** (strikes - 1)));
       store.set(host, { until, strikes });
       emit({ type: 'host.down', host, until, strikes, failure });
     },
@@ -87,11 +80,11 @@ export function hostBook(
       probing.delete(host);
     },
 
-    snapshot(now = Date.now()): HostStatus[] {
+    snapshot(): HostStatus[] {
+      const now = Date.now();
       return hosts.map((host) => {
         const r = store.get(host);
-        const state = !r ? 'up' : r.until > now ? 'down' : 'half-open';
-        return { host, state, until: r?.until ?? 0, strikes: r?.strikes ?? 0 };
+        return { until: 0, strikes: 0, ...r, host, state: !r ? 'up' : r.until > now ? 'down' : 'half-open' };
       });
     },
   };

@@ -4,7 +4,7 @@
  * 8 KiB of a body that can carry an envelope is read, from a clone, so the caller still gets the whole
  * body; the clone is cancelled after the prefix.
  */
-import { canCarryEnvelope, type ClassifyInput, type Classifier, type ProviderClassifier, type Verdict } from '../classify/index.js';
+import { canCarryEnvelope, type ClassifyInput, type Classifier, type ProviderClassifier } from '../classify/index.js';
 import { retryAfter } from './backoff.js';
 import type { Failure } from './types.js';
 
@@ -21,7 +21,7 @@ export async function inspect(
   const ct = res.headers.get('content-type') ?? undefined;
   if (!classify || !res.body || !canCarryEnvelope(ct)) return undefined;
   const v = verdict(classify, { status, contentType: ct, ...(await prefix(res.clone())) });
-  return v.kind === 'cloud-error' ? { kind: 'envelope', status, provider: v.provider, code: v.code } : undefined;
+  return v?.kind === 'cloud-error' ? { kind: 'envelope', status, provider: v.provider, code: v.code } : undefined;
 }
 
 async function prefix(res: Response): Promise<{ body: string; complete: boolean }> {
@@ -32,9 +32,8 @@ async function prefix(res: Response): Promise<{ body: string; complete: boolean 
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return { body: body + dec.decode(), complete: true };
-    n += value.byteLength;
     body += dec.decode(value, { stream: true });
-    if (n >= MAX) {
+    if ((n += value.length) >= MAX) {
       reader.cancel().catch(() => {});
       return { body, complete: false };
     }
@@ -43,19 +42,18 @@ async function prefix(res: Response): Promise<{ body: string; complete: boolean 
 
 /**
  * A list of provider functions runs like the gateway's createClassifier without its name table (so a
- * bundle holds only the providers it imports): JSON is parsed once when complete, otherwise each
- * provider scans the prefix itself. XML envelopes and custom rules need a createClassifier Classifier.
+ * bundle holds only the providers it imports): a complete body is parsed once (not JSON: undefined,
+ * and a JSON scalar holds no envelope), a truncated one each provider scans itself. XML envelopes and
+ * custom rules need a createClassifier Classifier.
  */
-function verdict(c: readonly ProviderClassifier[] | Classifier, input: ClassifyInput): Verdict {
+function verdict(c: readonly ProviderClassifier[] | Classifier, input: ClassifyInput) {
   try {
     if (!Array.isArray(c)) return (c as Classifier).classify(input);
     let json: unknown;
-    if (input.complete && /^\s*[[{]/.test(input.body)) {
-      try {
-        json = JSON.parse(input.body);
-      } catch {
-        // not JSON after all: providers scan the text
-      }
+    try {
+      json = input.complete ? JSON.parse(input.body) : undefined;
+    } catch {
+      // not JSON: providers scan the text
     }
     for (const check of c as readonly ProviderClassifier[]) {
       const v = check(input, { json, xml: undefined });
@@ -64,5 +62,5 @@ function verdict(c: readonly ProviderClassifier[] | Classifier, input: ClassifyI
   } catch {
     // a hostile body never breaks the request
   }
-  return { kind: 'ok' };
+  return undefined;
 }

@@ -15,8 +15,7 @@ export function latency() {
   let next = 0;
   return {
     add(ms: number): void {
-      ring[next] = ms;
-      next = (next + 1) % SIZE;
+      ring[next++ % SIZE] = ms;
     },
     /** The nearest-rank percentile of the samples, at least FLOOR ms; undefined while warming up. */
     delay(percentile: number): number | undefined {

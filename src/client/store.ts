@@ -23,38 +23,36 @@ interface WebStorage {
 }
 
 /**
- * localStorage-backed store (one key per host, `prefix + host`), or undefined where there is no usable
+ * localStorage-backed store (one key per host, `prefix + host`), or undefined where there is no
  * localStorage: absent (Node, workers), or throwing on access (sandboxed iframes, storage disabled).
  * A failing write (quota, private mode) falls back to memory for this page's lifetime.
  */
 export function localStore(prefix = 'detour:'): HostStore | undefined {
-  let ls: WebStorage | undefined;
+  let s: WebStorage | undefined;
   try {
-    ls = (globalThis as { localStorage?: WebStorage }).localStorage;
-    ls?.setItem(prefix, '1');
-    ls?.removeItem(prefix);
+    s = (globalThis as { localStorage?: WebStorage }).localStorage;
   } catch {
-    ls = undefined;
+    // reported below
   }
-  if (!ls) return undefined;
-  const s = ls;
+  if (!s) return undefined;
+  const ls = s;
   const mem = memoryStore();
   return {
     get(h) {
+      let j: HostRecord | null = null;
       try {
-        const raw = s.getItem(prefix + h);
-        if (raw === null) return mem.get(h);
-        // Stored text is untrusted (other scripts, old versions): anything but numbers becomes 0.
-        const j = JSON.parse(raw) as HostRecord;
-        return { until: +j.until || 0, strikes: +j.strikes || 0 };
+        // No key: getItem gives null, and JSON.parse(null) is null.
+        j = JSON.parse(ls.getItem(prefix + h) as string) as HostRecord | null;
       } catch {
-        return mem.get(h);
+        // unreadable: what memory has
       }
+      // Stored text is untrusted (other scripts, old versions): anything but numbers becomes 0.
+      return j ? { until: +j.until || 0, strikes: +j.strikes || 0 } : mem.get(h);
     },
     set(h, r) {
       try {
-        if (r) s.setItem(prefix + h, JSON.stringify(r));
-        else s.removeItem(prefix + h);
+        if (r) ls.setItem(prefix + h, JSON.stringify(r));
+        else ls.removeItem(prefix + h);
         mem.set(h, undefined);
       } catch {
         mem.set(h, r); // only what could not be written lives here, so other tabs' changes still win
