@@ -205,7 +205,7 @@ export class Gateway {
   #logRequest(ctx: RequestContext, status: number, code: string | undefined): void {
     if (code === undefined && ctx.attempts.length <= 1) return;
     const fields = {
-      id: ctx.id, service: ctx.service.name, method: ctx.method, path: ctx.req.url?.split('?')[0], status,
+      id: ctx.id, service: ctx.service.name, method: ctx.method, path: ctx.path.split('?')[0], status,
       ms: this.#clock.now() - ctx.start, attempts: ctx.attempts, ...(code ? { code } : {}),
     };
     if (code && code !== 'DETOUR_CLIENT_ABORTED') this.#log.warn('request failed', fields);

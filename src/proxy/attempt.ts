@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import type { Pool, ResponseHead, UpstreamHandler } from '../h1/index.js';
 import { canCarryEnvelope, type Classifier } from '../classify/index.js';
 import type { Evidence } from '../model/index.js';
 import type { RequestContext } from './context.js';
@@ -18,7 +17,7 @@ export type AttemptOutcome =
 
 export interface AttemptArgs {
   ctx: RequestContext;
-  pool: Dispatcher;
+  pool: Pool;
   path: string;
   headers: string[];
   /** ms until this attempt gives up waiting for a response to commit. */
@@ -34,10 +33,9 @@ export interface AttemptArgs {
 }
 
 /**
- * Runs one attempt as an undici dispatch handler. Uses undici's raw-header handler
- * callbacks (onHeaders with Buffer[]), which its HTTP/1.1 client calls directly: no
- * header object is built on the hot path and response bytes go straight to the client
- * socket with backpressure (onData returns false → undici pauses until `resume`).
+ * Runs one attempt as a handler of the upstream pool (src/h1/pool.ts): no header object
+ * is built on the hot path and response bytes go straight to the client socket with
+ * backpressure (onData returns false → the pool pauses the upstream socket until `resume`).
  *
  * A response is held back, never shown to the client, only when it may be retried:
  * a body that the classifier must inspect (≤ maxClassifyBytes, only for content types
@@ -49,9 +47,9 @@ export function runAttempt(a: AttemptArgs): Promise<AttemptOutcome> {
 
 type Phase = 'waiting' | 'buffering' | 'streaming' | 'done';
 
-class AttemptHandler implements Dispatcher.DispatchHandler {
+class AttemptHandler implements UpstreamHandler {
   #phase: Phase = 'waiting';
-  #abort: ((err?: Error) => void) | undefined;
+  #abort: ((err: Error) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #status = 0;
   #statusText = '';
@@ -74,24 +72,23 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     const { ctx } = this.#a;
     this.#timer = setTimeout(() => this.#onTimeout(), this.#a.timeout);
     ctx.abortAttempt = (err) => this.#abortNow(err);
-    // undici streams any async iterable as the body (its typings list only Readable).
-    const body = (ctx.body?.reader() ?? null) as Readable | null;
-    this.#a.pool.dispatch({ method: ctx.method, path: this.#a.path, headers: this.#a.headers, body }, this);
+    this.#a.pool.dispatch({ method: ctx.method, path: this.#a.path, headers: this.#a.headers, body: ctx.body?.reader() ?? null }, this);
   }
 
-  // --- undici handler callbacks (legacy raw API; see class comment) ---
+  // --- pool handler callbacks ---
 
-  onConnect(abort: (err?: Error) => void): void {
+  onConnect(abort: (err: Error) => void): void {
     this.#abort = abort;
     if (this.#abortOnConnect) abort(this.#abortOnConnect);
   }
 
-  onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
-    if (status < 200) return true; // 1xx: informational, the final response follows
+  onHeaders(head: ResponseHead, resume: () => void): boolean {
+    const status = head.status;
     this.#resume = resume;
-    const { headers, contentType } = downstreamResponseHeaders(raw);
+    // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3): the length is not forwarded.
+    const { headers, contentType } = downstreamResponseHeaders(head.raw, false, head.te);
     this.#status = status;
-    this.#statusText = statusText;
+    this.#statusText = head.reason;
     this.#headers = headers;
     const a = this.#a;
     if (status >= 500) this.#evidence = { status, errorCode: `HTTP ${status}` };
@@ -131,7 +128,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     if (this.#phase === 'buffering') this.#classify(true);
     if (this.#phase !== 'streaming') return;
     this.#phase = 'done';
-    this.#a.ctx.res.end();
+    this.#a.ctx.ex.end();
     this.#finish?.(undefined);
   }
 
@@ -147,15 +144,11 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     if (phase === 'streaming') {
       // Headers already went to the client: the only honest signal left is to cut the
       // connection so the client sees a truncated response, not a "complete" one.
-      this.#a.ctx.res.destroy(err);
+      this.#a.ctx.ex.destroy();
       this.#finish?.(failureFromError(err));
     }
   }
 
-  onUpgrade(): void {
-    // Plain requests never ask for an upgrade; WebSocket goes through websocket.ts.
-    this.#abort?.(new Error('unexpected upgrade'));
-  }
 
   // --- decisions ---
 
@@ -198,18 +191,18 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
 
   #commit(): void {
     clearTimeout(this.#timer);
-    const { res } = this.#a.ctx;
+    const { ex } = this.#a.ctx;
     if (this.#status >= 500 && this.#failureAfterCommit === undefined) this.#failureAfterCommit = '5xx';
     this.#phase = 'streaming';
-    res.writeHead(this.#status, this.#statusText, this.#headers);
+    ex.writeHead(this.#status, this.#statusText, this.#headers);
     const done = new Promise<AttemptFailure | undefined>((r) => (this.#finish = r));
     this.#resolve({ kind: 'committed', status: this.#status, failure: this.#failureAfterCommit, evidence: this.#evidence, done });
   }
 
   #write(chunk: Buffer): boolean {
-    const { res } = this.#a.ctx;
-    if (res.write(chunk)) return true;
-    res.once('drain', this.#onDrain);
+    const { ex } = this.#a.ctx;
+    if (ex.write(chunk)) return true;
+    ex.onDrain(this.#onDrain);
     return false;
   }
 

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { DetourError } from '../errors/index.js';
 
 /**
@@ -29,8 +28,8 @@ export class ReplayableBody {
   /** Set once any byte has been handed to an upstream attempt. */
   started = false;
 
-  constructor(source: Readable, limit: number) {
-    this.#source = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  constructor(source: AsyncIterable<Buffer>, limit: number) {
+    this.#source = source[Symbol.asyncIterator]();
     this.#limit = limit;
   }
 

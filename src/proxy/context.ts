@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Exchange } from '../h1/index.js';
 import type { Endpoint } from '../model/index.js';
 import type { ReplayableBody } from './body.js';
 import type { FailureKind } from './failure.js';
@@ -20,8 +20,10 @@ export interface AttemptRecord {
  */
 export interface RequestContext {
   readonly id: string;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  /** The downstream request and its response (src/h1). */
+  readonly ex: Exchange;
+  /** Request target as received: path and query. */
+  readonly path: string;
   readonly start: number;
   readonly service: ServiceRuntime;
   readonly deadline: number;

@@ -69,13 +69,11 @@ export function upstreamRequestHeaders(raw: readonly string[], info: ForwardInfo
 }
 
 /**
- * Filters the upstream response's raw headers (Buffers from undici) into the flat
+ * Filters the upstream response's raw headers (as parsed by src/h1) into the flat
  * list written to the client, dropping hop-by-hop fields and adding Via.
  * Returns the content-type too, so the classifier need not search again.
  */
-export function downstreamResponseHeaders(raw: readonly Buffer[] | readonly string[], keepUpgrade = false): { headers: string[]; contentType: string | undefined } {
-  const strs: string[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) strs[i] = raw[i]!.toString('latin1');
+export function downstreamResponseHeaders(strs: readonly string[], keepUpgrade = false, dropLength = false): { headers: string[]; contentType: string | undefined } {
   const named = connectionTokens(strs);
   const headers: string[] = [];
   let contentType: string | undefined;
@@ -93,6 +91,7 @@ export function downstreamResponseHeaders(raw: readonly Buffer[] | readonly stri
       continue;
     }
     if (lower === 'content-type') contentType = strs[i + 1];
+    else if (dropLength && lower === 'content-length') continue;
     headers.push(name, strs[i + 1]!);
   }
   headers.push('via', via ? `${via}, ${VIA}` : VIA);

@@ -1,6 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { DetourError } from '../errors/index.js';
+import type { Exchange } from '../h1/index.js';
 import { runAttempt, type AttemptOutcome } from './attempt.js';
 import { ReplayableBody } from './body.js';
 import type { RequestContext } from './context.js';
@@ -35,20 +34,19 @@ export interface ProxyEnv {
   nextId: () => string;
 }
 
-export async function handleRequest(env: ProxyEnv, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleRequest(env: ProxyEnv, ex: Exchange): Promise<void> {
   // 1. route
-  const path = req.url ?? '/';
-  const service = env.router().match(req.headers.host, path);
+  const path = ex.head.target;
+  const service = env.router().match(ex.head.host, path);
   if (!service) {
-    failToProxy(res, new DetourError('DETOUR_NO_ROUTE', `no service matches host "${req.headers.host ?? ''}" and path "${path.split('?')[0]}"`), env.nextId(), 0);
-    req.resume();
+    failToProxy(ex, new DetourError('DETOUR_NO_ROUTE', `no service matches host "${ex.head.host ?? ''}" and path "${path.split('?')[0]}"`), env.nextId(), 0);
     return;
   }
   // 2. newContext
-  const ctx = newContext(env, service, req, res);
+  const ctx = newContext(env, service, ex, path);
   service.budget.requestStarted();
-  res.once('close', () => {
-    if (!res.writableFinished) {
+  ex.onClose((finished) => {
+    if (!finished) {
       ctx.clientGone = true;
       ctx.abortAttempt?.(new DetourError('DETOUR_CLIENT_ABORTED'));
     }
@@ -63,11 +61,11 @@ export async function handleRequest(env: ProxyEnv, req: IncomingMessage, res: Se
       if (broke) code = broke.error.code;
     } else {
       code = result.error.code;
-      status = failToProxy(res, ctx.clientGone ? new DetourError('DETOUR_CLIENT_ABORTED') : result.error, ctx.id, ctx.attempts.length);
+      status = failToProxy(ex, ctx.clientGone ? new DetourError('DETOUR_CLIENT_ABORTED') : result.error, ctx.id, ctx.attempts.length);
     }
   } catch (err) {
     code = 'DETOUR_INTERNAL';
-    status = failToProxy(res, err, ctx.id, ctx.attempts.length);
+    status = failToProxy(ex, err, ctx.id, ctx.attempts.length);
   } finally {
     service.budget.requestEnded(ctx.holdsRetry);
     const ms = env.now() - ctx.start;
@@ -77,16 +75,15 @@ export async function handleRequest(env: ProxyEnv, req: IncomingMessage, res: Se
   }
 }
 
-function newContext(env: ProxyEnv, service: ServiceRuntime, req: IncomingMessage, res: ServerResponse): RequestContext {
+function newContext(env: ProxyEnv, service: ServiceRuntime, ex: Exchange, path: string): RequestContext {
   const start = env.now();
-  const method = req.method ?? 'GET';
+  const method = ex.head.method;
   const cfg = service.config;
-  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
   return {
-    id: env.nextId(), req, res, start, service, method,
+    id: env.nextId(), ex, path, start, service, method,
     deadline: start + cfg.timeouts.total,
-    retrySafe: isRetrySafe(method, req.rawHeaders, cfg.retry.idempotentMethods),
-    body: hasBody ? new ReplayableBody(req, env.maxReplayBytes()) : undefined,
+    retrySafe: isRetrySafe(method, ex.head.raw, cfg.retry.idempotentMethods),
+    body: ex.body ? new ReplayableBody(ex.body, env.maxReplayBytes()) : undefined,
     tried: new Set(), attempts: [], holdsRetry: false, clientGone: false, abortAttempt: undefined,
   };
 }
@@ -110,10 +107,10 @@ async function proxyWithRetries(env: ProxyEnv, ctx: RequestContext, path: string
     // 4. upstreamRequest (headers depend only on the pool, so built once per pool)
     let headers = headersByPool.get(sel.pool.name);
     if (!headers) {
-      headers = upstreamRequestHeaders(ctx.req.rawHeaders, {
-        clientIp: ctx.req.socket.remoteAddress ?? '',
-        proto: (ctx.req.socket as TLSSocket).encrypted ? 'https' : 'http',
-        host: ctx.req.headers.host ?? '',
+      headers = upstreamRequestHeaders(ctx.ex.head.raw, {
+        clientIp: ctx.ex.remoteAddress,
+        proto: ctx.ex.encrypted ? 'https' : 'http',
+        host: ctx.ex.head.host ?? '',
         hostOverride: sel.pool.hostHeader,
         upgrade: undefined,
       });

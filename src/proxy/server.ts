@@ -1,16 +1,15 @@
-import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttps } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ListenerConfig } from '../config/types.js';
+import { H1Server, type Exchange } from '../h1/index.js';
 import { handleRequest, type ProxyEnv } from './pipeline.js';
 import { handleUpgrade } from './websocket.js';
 
 interface Listener {
   key: string;
   config: ListenerConfig;
-  server: Server;
+  server: H1Server;
   address: AddressInfo;
 }
 
@@ -25,7 +24,7 @@ export class ProxyServer {
   #inflight = 0;
   #draining = false;
   #idleWaiters: Array<() => void> = [];
-  #closing: Server[] = [];
+  #closing: H1Server[] = [];
   /** Client sockets of open WebSocket/upgrade tunnels (closed at shutdown). */
   readonly #tunnels = new Set<Duplex>();
 
@@ -57,14 +56,7 @@ export class ProxyServer {
     const stale = [...this.#listeners.values()].filter((l) => !keep.has(l));
     for (const c of open) {
       const server = this.#create(c);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(c.port, c.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const address = server.address() as AddressInfo;
+      const address = await server.listen(c.port, c.host);
       this.#listeners.set(`${keyOf(c)}#${address.port}`, { key: keyOf(c), config: c, server, address });
     }
     for (const l of stale) {
@@ -73,33 +65,29 @@ export class ProxyServer {
     }
   }
 
-  #create(c: ListenerConfig): Server {
-    const onRequest = (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res);
-    const server = c.tls
-      ? createHttps({ cert: readFileSync(c.tls.cert), key: readFileSync(c.tls.key) }, onRequest)
-      : createHttp(onRequest);
-    server.keepAliveTimeout = 65_000; // longer than common client/LB idle timeouts (60s) to avoid races
-    server.headersTimeout = 66_000;
-    server.requestTimeout = 0; // long uploads/downloads are the upstream's business; deadlines are per service
-    server.on('upgrade', (req, socket, head) => handleUpgrade(this.#env, req, socket, head, this.#tunnels));
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      else socket.destroy();
+  #create(c: ListenerConfig): H1Server {
+    // No request timeout: long uploads/downloads are the upstream's business; deadlines are per service.
+    return new H1Server({
+      ...(c.tls ? { tls: { cert: readFileSync(c.tls.cert), key: readFileSync(c.tls.key) } } : {}),
+      keepAliveTimeout: 65_000, // longer than common client/LB idle timeouts (60s) to avoid races
+      headersTimeout: 66_000,
+    }, {
+      request: (ex) => this.#onRequest(ex),
+      upgrade: (ex, socket, rest) => handleUpgrade(this.#env, ex, socket, rest, this.#tunnels),
     });
-    return server;
   }
 
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+  #onRequest(ex: Exchange): void {
     this.#inflight++;
-    if (this.#draining) res.shouldKeepAlive = false;
-    res.once('close', () => {
+    if (this.#draining) ex.keepAlive = false;
+    ex.onClose(() => {
       this.#inflight--;
       if (this.#draining) {
         for (const s of this.#closing) s.closeIdleConnections();
         if (this.#inflight === 0) for (const w of this.#idleWaiters.splice(0)) w();
       }
     });
-    void handleRequest(this.#env, req, res);
+    void handleRequest(this.#env, ex);
   }
 
   /**
@@ -134,10 +122,9 @@ function keyOf(c: ListenerConfig): string {
   return `${c.host}:${c.port}:${c.tls ? `${c.tls.cert}|${c.tls.key}` : ''}`;
 }
 
-function closeServer(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    if (graceMs === 0) server.closeAllConnections();
-  });
+function closeServer(server: H1Server, graceMs: number): Promise<void> {
+  const closed = server.close();
+  server.drain();
+  if (graceMs === 0) server.closeAllConnections();
+  return closed;
 }

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool } from '../h1/index.js';
 import type { Endpoint } from '../model/index.js';
 
 export interface UpstreamOptions {
@@ -12,7 +12,7 @@ export interface UpstreamOptions {
 }
 
 /**
- * One keep-alive connection pool per endpoint (undici Pool: HTTP/1.1, no pipelining).
+ * One keep-alive connection pool per endpoint (src/h1 Pool: HTTP/1.1, no pipelining).
  * Pools outlive config reloads for endpoints whose identity (URL + SNI) did not change,
  * so a reload does not throw away warm connections.
  */
@@ -23,19 +23,15 @@ export class Upstreams {
     const key = `${ep.url.origin}|${ep.servername ?? ''}|${opts.connectTimeout}|${opts.bodyIdleTimeout}|${opts.insecure}|${opts.ca?.length ?? 0}`;
     let pool = this.#pools.get(key);
     if (!pool) {
+      // No headers timeout here: the gateway's own per-try timer covers connect + headers.
       pool = new Pool(ep.url.origin, {
-        pipelining: 1,
         keepAliveTimeout: 4_000,
         keepAliveMaxTimeout: 60_000,
-        // The gateway's own per-try timer covers connect+headers; undici's would race it.
-        headersTimeout: 0,
         bodyTimeout: opts.bodyIdleTimeout,
-        connect: {
-          timeout: opts.connectTimeout,
-          ...(ep.servername ? { servername: ep.servername } : {}),
-          ...(opts.ca ? { ca: opts.ca } : {}),
-          rejectUnauthorized: !opts.insecure,
-        },
+        connectTimeout: opts.connectTimeout,
+        ...(ep.servername ? { servername: ep.servername } : {}),
+        ...(opts.ca ? { ca: opts.ca } : {}),
+        rejectUnauthorized: !opts.insecure,
       });
       this.#pools.set(key, pool);
     }

@@ -1,7 +1,7 @@
-import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
-import type { Dispatcher } from 'undici';
+import type { Exchange, Pool, ResponseHead, UpstreamHandler } from '../h1/index.js';
+import type { Endpoint } from '../model/index.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { ProxyEnv } from './pipeline.js';
 
@@ -11,25 +11,27 @@ import type { ProxyEnv } from './pipeline.js';
  * since an upgrade request is a GET with side effects on the connection state.
  * After `101 Switching Protocols` the two sockets are piped both ways.
  */
-export function handleUpgrade(env: ProxyEnv, req: IncomingMessage, socket: Duplex, head: Buffer, tunnels: Set<Duplex>): void {
-  const service = env.router().match(req.headers.host, req.url ?? '/');
+export function handleUpgrade(env: ProxyEnv, ex: Exchange, socket: Socket, rest: Buffer, tunnels: Set<Duplex>): void {
+  const { head } = ex;
+  const service = env.router().match(head.host, head.target);
   if (!service) return refuse(socket, 404, 'DETOUR_NO_ROUTE');
-  if (head.length > 0) socket.unshift(head);
-  const tried = new Set<import('../model/index.js').Endpoint>();
+  // Bytes the client sent after the handshake (a first frame) go upstream after the 101.
+  if (rest.length > 0) socket.unshift(rest);
+  const tried = new Set<Endpoint>();
   const tryNext = (attempt: number): void => {
     const sel = service.balancer.select(tried);
     if (sel.kind === 'none' || attempt >= service.config.retry.attempts) return refuse(socket, 503, 'DETOUR_NO_HEALTHY_UPSTREAM');
     tried.add(sel.endpoint);
-    const headers = upstreamRequestHeaders(req.rawHeaders, {
-      clientIp: req.socket.remoteAddress ?? '',
-      proto: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
-      host: req.headers.host ?? '',
+    const headers = upstreamRequestHeaders(head.raw, {
+      clientIp: ex.remoteAddress,
+      proto: ex.encrypted ? 'https' : 'http',
+      host: head.host ?? '',
       hostOverride: sel.pool.hostHeader,
-      // undici writes Connection/Upgrade itself from the `upgrade` option and refuses them as headers.
+      // The pool writes Connection/Upgrade itself from the `upgrade` option.
       upgrade: undefined,
     });
     const pool = env.upstreams.get(sel.endpoint, service.upstream.get(sel.pool.name)!);
-    dispatchUpgrade(pool, req, headers, socket, tunnels, (connectFailed) => {
+    dispatchUpgrade(pool, ex, headers, socket, tunnels, (connectFailed) => {
       service.passive?.record(sel.endpoint, { ok: false, kind: 'connect-failure', evidence: { errorCode: 'DETOUR_UPSTREAM_CONNECT' } });
       if (connectFailed && !socket.destroyed) tryNext(attempt + 1);
       else refuse(socket, 502, 'DETOUR_UPSTREAM_RESET');
@@ -38,23 +40,26 @@ export function handleUpgrade(env: ProxyEnv, req: IncomingMessage, socket: Duple
   tryNext(0);
 }
 
-function dispatchUpgrade(pool: Dispatcher, req: IncomingMessage, headers: string[], client: Duplex, tunnels: Set<Duplex>, onFail: (connectFailed: boolean) => void): void {
+function dispatchUpgrade(pool: Pool, ex: Exchange, headers: string[], client: Socket, tunnels: Set<Duplex>, onFail: (connectFailed: boolean) => void): void {
   let status = 0;
+  let reason = '';
   let head: string[] = [];
   const chunks: Buffer[] = [];
-  const handler = {
+  const handler: UpstreamHandler = {
     onConnect() {},
-    onUpgrade(statusCode: number, raw: Buffer[] | null, upstream: Duplex) {
-      const { headers: h } = downstreamResponseHeaders(raw ?? [], true);
-      let out = `HTTP/1.1 ${statusCode} Switching Protocols\r\n`;
+    onUpgrade(res: ResponseHead, upstream: Duplex, rest: Buffer) {
+      const { headers: h } = downstreamResponseHeaders(res.raw, true);
+      let out = `HTTP/1.1 ${res.status} ${res.reason || 'Switching Protocols'}\r\n`;
       for (let i = 0; i < h.length; i += 2) out += `${h[i]}: ${h[i + 1]}\r\n`;
-      client.write(out + '\r\n');
+      client.write(out + '\r\n', 'latin1');
+      if (rest.length > 0) client.write(rest);
       tunnel(client, upstream, tunnels);
     },
     // The endpoint refused the upgrade with an ordinary response: relay it as is.
-    onHeaders(statusCode: number, raw: Buffer[]) {
-      status = statusCode;
-      head = downstreamResponseHeaders(raw).headers;
+    onHeaders(res: ResponseHead) {
+      status = res.status;
+      reason = res.reason;
+      head = downstreamResponseHeaders(res.raw, false, true).headers;
       return true;
     },
     onData(chunk: Buffer) {
@@ -63,7 +68,7 @@ function dispatchUpgrade(pool: Dispatcher, req: IncomingMessage, headers: string
     },
     onComplete() {
       const body = Buffer.concat(chunks);
-      let out = `HTTP/1.1 ${status} Upgrade Refused\r\n`;
+      let out = `HTTP/1.1 ${status} ${reason || 'Upgrade Refused'}\r\n`;
       for (let i = 0; i < head.length; i += 2) if (!/^content-length$/i.test(head[i]!)) out += `${head[i]}: ${head[i + 1]}\r\n`;
       client.end(`${out}content-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString('latin1')}`, 'latin1');
     },
@@ -72,7 +77,7 @@ function dispatchUpgrade(pool: Dispatcher, req: IncomingMessage, headers: string
       onFail(code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH');
     },
   };
-  pool.dispatch({ method: 'GET', path: req.url ?? '/', headers, upgrade: req.headers.upgrade ?? 'websocket' }, handler as unknown as Dispatcher.DispatchHandler);
+  pool.dispatch({ method: 'GET', path: ex.head.target, headers, upgrade: ex.head.upgrade ?? 'websocket' }, handler);
 }
 
 function refuse(socket: Duplex, status: number, code: string): void {

@@ -1,0 +1,177 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { chunkHeader, CRLF, LAST_CHUNK } from './body.js';
+import { httpDate } from './date.js';
+import type { RequestHead } from './head.js';
+import { RequestBody } from './request-body.js';
+
+/** What the connection loop needs back from an exchange. */
+export interface ExchangeOwner {
+  /** The response ended (or the exchange was destroyed); the connection may read the next request. */
+  exchangeDone(ex: Exchange, reusable: boolean): void;
+  /** The request body wants more bytes (resume reading) or has enough buffered (pause). */
+  bodyFlow(paused: boolean): void;
+}
+
+type ResponseFraming = 'length' | 'chunked' | 'close' | 'none';
+
+/**
+ * One request/response on a downstream connection: the request head and body as the
+ * proxy reads them, and the response it writes. Replaces node:http's IncomingMessage +
+ * ServerResponse with the little the pipeline uses, without an EventEmitter or stream
+ * per request. The head is written lazily with the first body bytes, corked, so a small
+ * response leaves in one writev (as node:http does).
+ */
+export class Exchange {
+  readonly head: RequestHead;
+  readonly socket: Socket;
+  readonly encrypted: boolean;
+  readonly body: RequestBody | undefined;
+  /** Keep the connection open after this response (HTTP/1.1 default, RFC 9112 §9.3). */
+  keepAlive: boolean;
+  headersSent = false;
+  /** end() was called: the whole response was handed to the socket. */
+  finished = false;
+  /** The exchange is over, finished or not; no more writes. */
+  closed = false;
+  #framing: ResponseFraming = 'none';
+  #pendingHead: string | undefined;
+  #drain: (() => void) | undefined;
+  #onClose: Array<(finished: boolean) => void> = [];
+  #owner: ExchangeOwner;
+
+  constructor(head: RequestHead, socket: Socket, encrypted: boolean, owner: ExchangeOwner, body: RequestBody | undefined) {
+    this.head = head;
+    this.socket = socket;
+    this.encrypted = encrypted;
+    this.#owner = owner;
+    this.body = body;
+    const conn = head.connection;
+    this.keepAlive = head.minor === 1 ? !conn.includes('close') : conn.includes('keep-alive');
+  }
+
+  get method(): string {
+    return this.head.method;
+  }
+
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? '';
+  }
+
+  /** Called once per exchange when it ends; `finished` is false when the client went away first. */
+  onClose(fn: (finished: boolean) => void): void {
+    if (this.closed) fn(this.finished);
+    else this.#onClose.push(fn);
+  }
+
+  /** Called once, the next time the socket drains after a write returned false. */
+  onDrain(fn: () => void): void {
+    this.#drain = fn;
+    this.socket.once('drain', this.#drained);
+  }
+
+  readonly #drained = (): void => {
+    const fn = this.#drain;
+    this.#drain = undefined;
+    fn?.();
+  };
+
+  /**
+   * Starts the response. `headers` is the flat [name, value, …] list to send; framing is
+   * taken from its Content-Length, else chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
+   */
+  writeHead(status: number, reason: string | undefined, headers: readonly string[]): void {
+    if (this.headersSent || this.closed) throw new Error('response already started');
+    this.headersSent = true;
+    let hasLength = false;
+    let hasDate = false;
+    let out = `HTTP/1.1 ${status} ${reason || STATUS_CODES[status] || ''}\r\n`;
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!;
+      if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+      else if (name.length === 4 && name.toLowerCase() === 'date') hasDate = true;
+      else if (name.length === 10 && name.toLowerCase() === 'connection') {
+        // A handler asking to close (failToProxy does) is honoured; the framing below writes the field.
+        if (headers[i + 1]!.toLowerCase() === 'close') this.keepAlive = false;
+        continue;
+      }
+      out += `${name}: ${headers[i + 1]}\r\n`;
+    }
+    if (!hasDate) out += `date: ${httpDate()}\r\n`;
+    if (this.head.method === 'HEAD' || status === 204 || status === 304 || status < 200) this.#framing = 'none';
+    else if (hasLength) this.#framing = 'length';
+    else if (this.head.minor === 1) {
+      this.#framing = 'chunked';
+      out += 'transfer-encoding: chunked\r\n';
+    } else {
+      this.#framing = 'close';
+      this.keepAlive = false;
+    }
+    if (this.body && !this.body.complete) this.keepAlive = false; // unread body: close rather than drain it
+    if (!this.keepAlive) out += 'connection: close\r\n';
+    else if (this.head.minor === 0) out += 'connection: keep-alive\r\n';
+    this.#pendingHead = out + '\r\n';
+  }
+
+  /** Writes body bytes; returns false when the socket buffer is full (wait for onDrain). */
+  write(chunk: Buffer | string): boolean {
+    if (this.closed) return false;
+    const socket = this.socket;
+    if (this.#pendingHead !== undefined) this.#flushHead();
+    if (chunk.length === 0 || this.#framing === 'none') return !socket.writableNeedDrain;
+    if (this.#framing === 'chunked') {
+      const size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      socket.write(chunkHeader(size), 'latin1');
+      socket.write(chunk);
+      return socket.write(CRLF);
+    }
+    return socket.write(chunk);
+  }
+
+  end(chunk?: Buffer | string): void {
+    if (this.closed) return;
+    if (this.#pendingHead !== undefined) this.#flushHead();
+    if (chunk !== undefined) this.write(chunk);
+    if (this.#framing === 'chunked') this.socket.write(LAST_CHUNK);
+    this.finished = true;
+    this.#close(this.keepAlive && this.#framing !== 'close' && (!this.body || this.body.complete));
+  }
+
+  /** Cuts the connection: the client sees a truncated response (or none), never a complete one. */
+  destroy(): void {
+    if (this.closed) return;
+    this.socket.destroy();
+    this.#close(false);
+  }
+
+  /** The socket closed under this exchange (called by the connection). */
+  socketClosed(): void {
+    this.#close(false);
+  }
+
+  #flushHead(): void {
+    const head = this.#pendingHead!;
+    this.#pendingHead = undefined;
+    const socket = this.socket;
+    // Head and first chunk leave together in one writev (uncorked after this tick's writes).
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(uncork, socket);
+    }
+    socket.write(head, 'latin1');
+  }
+
+  #close(reusable: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.body?.abandon();
+    const fns = this.#onClose;
+    this.#onClose = [];
+    for (const fn of fns) fn(this.finished);
+    this.#owner.exchangeDone(this, reusable);
+  }
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork();
+}
