@@ -30,7 +30,7 @@ export async function captureProfile(a: CaptureArgs): Promise<ProfileSummary> {
   writeFileSync(cfg, a.yaml(port));
   const spawned = Date.now();
   const proc = startPinned(`${a.name}-profile`, process.execPath,
-    ['--cpu-prof', '--cpu-prof-dir', dir, join(a.repo, 'dist/cli/main.js'), 'start', '--config', cfg],
+    ['--cpu-prof', '--cpu-prof-dir', dir, '--max-semi-space-size=32', join(a.repo, 'dist/cli/main.js'), 'start', '--config', cfg],
     { cpus: a.proxyCpu, logFile: join(a.work, `${a.name}-profile.log`), cwd: a.repo });
   let skipMs = 0;
   try {

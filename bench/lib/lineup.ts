@@ -4,7 +4,7 @@ import * as C from './configs.js';
 import { freePort, startPinned, waitForPort, type Started } from './procs.js';
 
 /** Everything measured, side by side. */
-export type TargetId = 'direct' | 'nginx' | 'haproxy' | 'detour' | 'detour-full' | 'detour-w2' | 'fastify' | 'http-proxy';
+export type TargetId = 'direct' | 'nginx' | 'haproxy' | 'detour' | 'detour-full' | 'detour-w2' | 'fastify' | 'http-proxy' | 'http-proxy-semi';
 
 /** limit = no proxy at all; native = nginx/HAProxy; node-peer = the Node proxies Detour is compared with. */
 export type TargetKind = 'limit' | 'native' | 'detour' | 'node-peer';
@@ -67,6 +67,8 @@ export async function startLineup(env: LineupEnv): Promise<Lineup> {
     return f;
   };
   const detourCli = join(repo, 'dist/cli/main.js');
+  // What bin/detour.js's shebang gives every installed `detour` (see its comment).
+  const detourNode = ['--max-semi-space-size=32', detourCli];
 
   const specs: Spec[] = [
     { id: 'direct', label: 'direct upstream (limit)', kind: 'limit', cpus: env.proxyCpu,
@@ -81,24 +83,27 @@ export async function startLineup(env: LineupEnv): Promise<Lineup> {
     { id: 'detour', label: 'Detour (minimal)', kind: 'detour', cpus: env.proxyCpu,
       make: async (p) => {
         const text = C.detourMinimalYaml(p, upA);
-        return [node, [detourCli, 'start', '--config', write('detour-minimal.yaml', text)], text];
+        return [node, [...detourNode, 'start', '--config', write('detour-minimal.yaml', text)], text];
       } },
     { id: 'detour-full', label: 'Detour (classify + active + passive + admin)', kind: 'detour', cpus: env.proxyCpu,
       make: async (p) => {
         const text = C.detourFullYaml(p, await freePort(), upA, upB, join(dirs.work, 'detour-full-state.json'));
-        return [node, [detourCli, 'start', '--config', write('detour-full.yaml', text)], text];
+        return [node, [...detourNode, 'start', '--config', write('detour-full.yaml', text)], text];
       } },
     { id: 'fastify', label: '@fastify/http-proxy 11', kind: 'node-peer', cpus: env.proxyCpu,
       make: async (p) => [node, [join(repo, 'bench/peers/fastify-proxy.mjs'), String(p), upstreamUrl], undefined] },
     { id: 'http-proxy', label: 'http-proxy 1.18', kind: 'node-peer', cpus: env.proxyCpu,
       make: async (p) => [node, [join(repo, 'bench/peers/http-proxy.mjs'), String(p), upstreamUrl], undefined] },
+    // The same peer with Detour's V8 flag, so the flag's share of Detour's lead is visible.
+    { id: 'http-proxy-semi', label: 'http-proxy 1.18 (--max-semi-space-size=32)', kind: 'node-peer', cpus: env.proxyCpu,
+      make: async (p) => [node, ['--max-semi-space-size=32', join(repo, 'bench/peers/http-proxy.mjs'), String(p), upstreamUrl], undefined] },
   ];
   if (env.workers) {
     const cpus = env.multiCpus;
     specs.push({ id: 'detour-w2', label: 'Detour (minimal, --workers 2, 2 cores)', kind: 'detour', cpus,
       make: async (p) => {
         const text = C.detourMinimalYaml(p, upA);
-        return [node, [detourCli, 'start', '--workers', '2', '--config', write('detour-w2.yaml', text)], text];
+        return [node, [...detourNode, 'start', '--workers', '2', '--config', write('detour-w2.yaml', text)], text];
       } });
   }
 

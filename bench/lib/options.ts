@@ -32,7 +32,7 @@ export const HELP = `npm run bench [-- options]
   --json FILE       raw results (default bench/results.json; quick: $TMPDIR/detour-bench-quick.json)
   --keep-temp       keep the work folder (configs, logs, profiles)
   --only A,B        measure only these: direct, nginx, haproxy, detour, detour-full, detour-w2,
-                    fastify, http-proxy (targets needing a missing one show n/a)
+                    fastify, http-proxy, http-proxy-semi (targets needing a missing one show n/a)
   --no-build        (scripts/bench.mjs) skip npm run build`;
 
 export function parseOptions(argv: readonly string[], repo: string): Options {

@@ -46,6 +46,7 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
     sendToPrimary({ type: 'ready', index });
     if (!lead) out = () => {};
   }
+  if (!youngGenerationSet()) log.info('node started without --max-semi-space-size: throughput is lower (bin/detour.js sets 32; see README, Running it)');
   const { proxy, admin } = gw.addresses();
   const proxyUrl = proxy.map((a) => `${a.tls ? 'https' : 'http'}://${fmt(a.address)}:${a.port}/`).join(' ');
   out(`detour: serving ${cfg.services.length} service(s) on ${proxyUrl}`);
@@ -117,4 +118,10 @@ async function startDemo(log: Logger): Promise<DemoCloud[]> {
 
 function fmt(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
+}
+
+/** Whether node was given a young-generation size (bin/detour.js's shebang or NODE_OPTIONS does). */
+function youngGenerationSet(): boolean {
+  const flag = (a: string) => a.startsWith('--max-semi-space-size');
+  return process.execArgv.some(flag) || (process.env.NODE_OPTIONS ?? '').split(/\s+/).some(flag);
 }

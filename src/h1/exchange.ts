@@ -15,6 +15,9 @@ export interface ExchangeOwner {
 
 type ResponseFraming = 'length' | 'chunked' | 'close' | 'none';
 
+/** Bodies up to this size leave in one buffer with the head. */
+const COMBINE_MAX = 16 * 1024;
+
 /**
  * One request/response on a downstream connection: the request head and body as the
  * proxy reads them, and the response it writes. Replaces node:http's IncomingMessage +
@@ -117,7 +120,12 @@ export class Exchange {
   write(chunk: Buffer | string): boolean {
     if (this.closed) return false;
     const socket = this.socket;
-    if (this.#pendingHead !== undefined) this.#flushHead();
+    if (this.#pendingHead !== undefined) {
+      // The usual small response: head and body copied into one buffer, one write() syscall
+      // (cheaper than cork + writev of two, measured).
+      if (this.#framing === 'length' && typeof chunk !== 'string' && chunk.length <= COMBINE_MAX) return this.#writeWithHead(chunk);
+      this.#flushHead();
+    }
     if (chunk.length === 0 || this.#framing === 'none') return !socket.writableNeedDrain;
     if (this.#framing === 'chunked') {
       const size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
@@ -147,6 +155,15 @@ export class Exchange {
   /** The socket closed under this exchange (called by the connection). */
   socketClosed(): void {
     this.#close(false);
+  }
+
+  #writeWithHead(chunk: Buffer): boolean {
+    const head = this.#pendingHead!;
+    this.#pendingHead = undefined;
+    const out = Buffer.allocUnsafe(head.length + chunk.length);
+    out.write(head, 0, 'latin1');
+    chunk.copy(out, head.length);
+    return this.socket.write(out);
   }
 
   #flushHead(): void {

@@ -25,7 +25,7 @@ export class Router {
 
   /** `host` is the Host header as sent (may carry a port); `path` the request target. */
   match(host: string | undefined, path: string): ServiceRuntime | undefined {
-    if (host) {
+    if (host && this.#byHost.size > 0) {
       const list = this.#byHost.get(normalizeHost(host));
       if (list) for (const s of list) if (path.startsWith(s.config.match.pathPrefix)) return s;
     }

@@ -18,8 +18,19 @@ export interface UpstreamOptions {
  */
 export class Upstreams {
   readonly #pools = new Map<string, Pool>();
+  /** Per-request shortcut past building the key below; invalidated by any close (generation). */
+  readonly #byEndpoint = new WeakMap<Endpoint, { opts: UpstreamOptions; pool: Pool; generation: number }>();
+  #generation = 0;
 
   get(ep: Endpoint, opts: UpstreamOptions): Pool {
+    const hit = this.#byEndpoint.get(ep);
+    if (hit && hit.opts === opts && hit.generation === this.#generation) return hit.pool;
+    const pool = this.#keyed(ep, opts);
+    this.#byEndpoint.set(ep, { opts, pool, generation: this.#generation });
+    return pool;
+  }
+
+  #keyed(ep: Endpoint, opts: UpstreamOptions): Pool {
     const key = `${ep.url.origin}|${ep.servername ?? ''}|${opts.connectTimeout}|${opts.bodyIdleTimeout}|${opts.insecure}|${opts.ca?.length ?? 0}`;
     let pool = this.#pools.get(key);
     if (!pool) {
@@ -40,6 +51,7 @@ export class Upstreams {
 
   /** Closes pools whose endpoints are gone after a reload (in-flight requests finish first). */
   async retain(keep: (origin: string) => boolean): Promise<void> {
+    this.#generation++;
     const closing: Promise<void>[] = [];
     for (const [key, pool] of this.#pools) {
       if (!keep(key.slice(0, key.indexOf('|')))) {
@@ -51,6 +63,7 @@ export class Upstreams {
   }
 
   async close(): Promise<void> {
+    this.#generation++;
     const all = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.all(all.map((p) => p.close()));
