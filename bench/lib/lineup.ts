@@ -4,7 +4,7 @@ import * as C from './configs.js';
 import { freePort, startPinned, waitForPort, type Started } from './procs.js';
 
 /** Everything measured, side by side. */
-export type TargetId = 'direct' | 'nginx' | 'haproxy' | 'detour' | 'detour-full' | 'detour-w2' | 'fastify' | 'http-proxy' | 'http-proxy-semi';
+export type TargetId = 'direct' | 'nginx' | 'haproxy' | 'detour' | 'detour-full' | 'detour-w2' | 'fastify' | 'http-proxy' | 'http-proxy-semi' | 'detour-v8-default';
 
 /** limit = no proxy at all; native = nginx/HAProxy; node-peer = the Node proxies Detour is compared with. */
 export type TargetKind = 'limit' | 'native' | 'detour' | 'node-peer';
@@ -84,6 +84,12 @@ export async function startLineup(env: LineupEnv): Promise<Lineup> {
       make: async (p) => {
         const text = C.detourMinimalYaml(p, upA);
         return [node, [...detourNode, 'start', '--config', write('detour-minimal.yaml', text)], text];
+      } },
+    // Detour as `node dist/cli/main.js` without the launcher's V8 flag: what the flag is worth.
+    { id: 'detour-v8-default', label: 'Detour (minimal, V8 default young generation)', kind: 'detour', cpus: env.proxyCpu,
+      make: async (p) => {
+        const text = C.detourMinimalYaml(p, upA);
+        return [node, [detourCli, 'start', '--config', write('detour-v8-default.yaml', text)], text];
       } },
     { id: 'detour-full', label: 'Detour (classify + active + passive + admin)', kind: 'detour', cpus: env.proxyCpu,
       make: async (p) => {

@@ -138,6 +138,8 @@ export function renderMarkdown(r: RunResult): string {
       `The upstream is native (nginx \`return 200\` for the small body, a static file with sendfile for 1 MiB), so it is not the bottleneck of a Node proxy; ` +
       'for nginx and HAProxy it may be (they are fast enough to saturate the shared load core), so their req/s is a lower bound and their CPU per request is the better comparison.',
     '- "direct upstream" is the same upstream config started a second time on the proxy core: the ceiling with no proxy at all.',
+    '- Detour runs the way its launcher `bin/detour.js` runs it: `node --max-semi-space-size=32` (a 32 MiB V8 young generation instead of 16). ' +
+      '"Detour (minimal, V8 default young generation)" is the same build and config without the flag, and "http-proxy (--max-semi-space-size=32)" the Node peer with it, so the flag\'s share is visible.',
     `- All proxies run at once for the whole bench; rounds are interleaved (round *r* starts at a different proxy), ${r.rounds} round(s) × ${r.seconds} s per proxy and scenario, ` +
       `after a warm-up of each (JIT): at least ${r.warmupSeconds} s${r.warmupMaxFactor > 1 ? `, longer (up to ${r.warmupMaxFactor * r.warmupSeconds} s) while its req/s still improves` : ''}. Tables show the **median** over rounds; the per-round req/s column shows the spread.`,
     '- CPU µs/req = (utime + stime of the proxy\'s whole process tree, from `/proc/<pid>/stat`, after − before the wrk run) ÷ requests. RSS = sum of VmRSS of the tree after the run (max over rounds).',
