@@ -44,16 +44,7 @@ export async function runPrimary(path: string, workers: number, log: Logger, ext
     });
   };
 
-  try {
-    for (let i = 0; i < workers; i++) await fork(i);
-  } catch (err) {
-    stopping = true;
-    for (const w of slots) w?.kill();
-    log.error('could not start workers', { error: (err as Error).message });
-    return 1;
-  }
-  log.info('workers ready', { workers });
-
+  // Signals and the file watch are in place before any worker prints "serving" (see start.ts).
   const broadcast = (m: ClusterMessage) => {
     for (const w of slots) w?.send(m);
   };
@@ -64,6 +55,22 @@ export async function runPrimary(path: string, workers: number, log: Logger, ext
     clearTimeout(debounce);
     debounce = setTimeout(() => broadcast({ type: 'reload' }), 200);
   });
+  const stopped = new Promise<void>((r) => {
+    process.once('SIGTERM', () => r());
+    process.once('SIGINT', () => r());
+  });
+
+  try {
+    for (let i = 0; i < workers; i++) await fork(i);
+  } catch (err) {
+    stopping = true;
+    watcher.close();
+    for (const w of slots) w?.kill();
+    log.error('could not start workers', { error: (err as Error).message });
+    return 1;
+  }
+  log.info('workers ready', { workers });
+
   process.on('SIGUSR2', () => {
     void (async () => {
       for (let i = 0; i < workers; i++) {
@@ -75,10 +82,7 @@ export async function runPrimary(path: string, workers: number, log: Logger, ext
     })();
   });
 
-  await new Promise<void>((r) => {
-    process.once('SIGTERM', () => r());
-    process.once('SIGINT', () => r());
-  });
+  await stopped;
   stopping = true;
   watcher.close();
   clearTimeout(debounce);

@@ -46,21 +46,8 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
     sendToPrimary({ type: 'ready', index });
     if (!lead) out = () => {};
   }
-  if (!youngGenerationSet()) log.info('node started without --max-semi-space-size: throughput is lower (bin/detour.js sets 32; see README, Running it)');
-  const { proxy, admin } = gw.addresses();
-  const proxyUrl = proxy.map((a) => `${a.tls ? 'https' : 'http'}://${fmt(a.address)}:${a.port}/`).join(' ');
-  out(`detour: serving ${cfg.services.length} service(s) on ${proxyUrl}`);
-  if (admin) {
-    out(`detour: admin status at http://${fmt(admin.address)}:${admin.port}/api/status (Authorization: Bearer <admin token>)`);
-    out(`detour: dashboard at http://${fmt(admin.address)}:${admin.port}/dashboard (sign in with the admin token)`);
-  }
-  if (demo) {
-    out('detour: demo clouds: tencent (127.0.0.1:9001, :9002, priority 0) and aliyun (127.0.0.1:9101, priority 1)');
-    out('detour: try   curl -s http://127.0.0.1:8080/hello');
-    out('detour: break curl -s -XPOST http://127.0.0.1:9900/clouds/tencent/internal-error   (or down, slow, ok)');
-    out('detour: watch curl -s -H "Authorization: Bearer demo-token" http://127.0.0.1:9901/api/status');
-  }
-
+  // Reload triggers are in place before the "serving" line: whoever reacts to that line (a test,
+  // a deploy script) may send SIGHUP or save the file at once.
   let reloading = Promise.resolve();
   const reload = (why: string) => {
     reloading = reloading.then(async () => {
@@ -85,7 +72,7 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
     debounce = setTimeout(() => reload('file changed'), 200);
   });
 
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       log.info('shutting down: draining requests in flight', { signal: sig });
       resolve();
@@ -93,6 +80,23 @@ export async function start(configPath: string | undefined, demo: boolean, out: 
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+
+  if (!youngGenerationSet()) log.info('node started without --max-semi-space-size: throughput is lower (bin/detour.js sets 32; see README, Running it)');
+  const { proxy, admin } = gw.addresses();
+  const proxyUrl = proxy.map((a) => `${a.tls ? 'https' : 'http'}://${fmt(a.address)}:${a.port}/`).join(' ');
+  out(`detour: serving ${cfg.services.length} service(s) on ${proxyUrl}`);
+  if (admin) {
+    out(`detour: admin status at http://${fmt(admin.address)}:${admin.port}/api/status (Authorization: Bearer <admin token>)`);
+    out(`detour: dashboard at http://${fmt(admin.address)}:${admin.port}/dashboard (sign in with the admin token)`);
+  }
+  if (demo) {
+    out('detour: demo clouds: tencent (127.0.0.1:9001, :9002, priority 0) and aliyun (127.0.0.1:9101, priority 1)');
+    out('detour: try   curl -s http://127.0.0.1:8080/hello');
+    out('detour: break curl -s -XPOST http://127.0.0.1:9900/clouds/tencent/internal-error   (or down, slow, ok)');
+    out('detour: watch curl -s -H "Authorization: Bearer demo-token" http://127.0.0.1:9901/api/status');
+  }
+
+  await stopped;
   watcher?.close();
   clearTimeout(debounce);
   await reloading;
