@@ -51,6 +51,8 @@ export class Gateway {
   #overrides: OverrideState = emptyOverrides();
   #stateFile: string | undefined;
   #seq = 0;
+  /** Request ids are `<start time base36>-<sequence base36>`; the prefix is built once. */
+  #idPrefix = '';
   readonly #features: readonly Feature[];
   readonly #serveAdmin: boolean;
 
@@ -63,6 +65,7 @@ export class Gateway {
     this.observer = opts.observer ?? `${hostname()}:${process.pid}`;
     this.model = new HealthModel(this.bus, this.#clock, this.observer);
     this.#startedAt = this.#clock.now();
+    this.#idPrefix = `${this.#startedAt.toString(36)}-`;
     this.bus.onError((err, event) => this.#log.error('event subscriber failed', { event: event.type, error: String(err) }));
     // One log line per state change, with its reason (the bus is the single source).
     this.bus.onAny((e) => this.#log.info(e.type, { ...e, at: new Date(e.at).toISOString() }));
@@ -78,7 +81,7 @@ export class Gateway {
       maxReplayBytes: () => this.#rt.config.maxReplayBytes,
       log: (ctx, status, code) => this.#logRequest(ctx, status, code),
       now: () => this.#clock.now(),
-      nextId: () => `${this.#startedAt.toString(36)}-${(++this.#seq).toString(36)}`,
+      nextId: () => this.#idPrefix + (++this.#seq).toString(36),
     };
     this.#server = new ProxyServer(env);
   }

@@ -43,6 +43,7 @@ export function createMetrics(bus: EventBus<DetourEvent>, view: MetricsView) {
   bus.on('service.all-down', (e) => allDown.inc({ service: e.service, policy: e.policy }));
 
   const requestSeries = new Map<string, { value: number }>();
+  let last: { service: string; status: number; code: string | undefined; series: { value: number } } | undefined;
   const perEndpoint = new WeakMap<Endpoint, { outcomes: Map<string, { value: number }>; latency: { observe(v: number): void } }>();
 
   return {
@@ -52,9 +53,15 @@ export function createMetrics(bus: EventBus<DetourEvent>, view: MetricsView) {
     totals: () => ({ requests: requests.series(), attempts: attempts.series(), latency: latency.series() }),
     // The request path keeps series handles: one Map lookup per call, no label objects.
     requestDone(service: string, status: number, code: string | undefined): void {
+      // Most requests repeat the previous one's labels: skip building the key for them.
+      if (last !== undefined && last.service === service && last.status === status && last.code === code) {
+        last.series.value++;
+        return;
+      }
       const key = `${service}\u0001${status}\u0001${code ?? ''}`;
       let s = requestSeries.get(key);
       if (!s) requestSeries.set(key, (s = requests.child({ service, status: String(status), code: code ?? '' })));
+      last = { service, status, code, series: s };
       s.value++;
     },
     attemptDone(ep: Endpoint, _status: number | undefined, failure: string | undefined, ms: number): void {

@@ -77,16 +77,19 @@ export class ProxyServer {
     });
   }
 
+  /** One handler for every exchange (no closure per request). */
+  readonly #exchangeClosed = (): void => {
+    this.#inflight--;
+    if (this.#draining) {
+      for (const s of this.#closing) s.closeIdleConnections();
+      if (this.#inflight === 0) for (const w of this.#idleWaiters.splice(0)) w();
+    }
+  };
+
   #onRequest(ex: Exchange): void {
     this.#inflight++;
     if (this.#draining) ex.keepAlive = false;
-    ex.onClose(() => {
-      this.#inflight--;
-      if (this.#draining) {
-        for (const s of this.#closing) s.closeIdleConnections();
-        if (this.#inflight === 0) for (const w of this.#idleWaiters.splice(0)) w();
-      }
-    });
+    ex.onClose(this.#exchangeClosed);
     void handleRequest(this.#env, ex);
   }
 
