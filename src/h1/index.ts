@@ -6,4 +6,4 @@ export { Exchange } from './exchange.js';
 export { RequestBody } from './request-body.js';
 export { Pool, type PoolOptions, type DispatchOptions, type UpstreamHandler } from './pool.js';
 export { H1ParseError } from './errors.js';
-export type { RequestHead, ResponseHead } from './head.js';
+export type { Fields, RequestHead, ResponseHead } from './head.js';

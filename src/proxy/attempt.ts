@@ -85,8 +85,7 @@ class AttemptHandler implements UpstreamHandler {
   onHeaders(head: ResponseHead, resume: () => void): boolean {
     const status = head.status;
     this.#resume = resume;
-    // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3): the length is not forwarded.
-    const { headers, contentType } = downstreamResponseHeaders(head.raw, false, head.te);
+    const { headers, contentType } = downstreamResponseHeaders(head);
     this.#status = status;
     this.#statusText = head.reason;
     this.#headers = headers;

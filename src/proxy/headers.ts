@@ -1,3 +1,5 @@
+import type { Fields } from '../h1/index.js';
+
 /**
  * Header rewriting for both directions. RFC 9110 §7.6.1: a proxy removes the
  * Connection header, every field it names, and the hop-by-hop fields
@@ -19,30 +21,23 @@ export interface ForwardInfo {
   upgrade: string | undefined;
 }
 
-/** Fields named in Connection (RFC 9110 §7.6.1) are hop-by-hop too. */
-function connectionTokens(raw: readonly string[]): Set<string> | undefined {
-  let out: Set<string> | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') {
-      for (const t of raw[i + 1]!.split(',')) {
-        const tok = t.trim().toLowerCase();
-        if (tok) (out ??= new Set()).add(tok);
-      }
-    }
-  }
-  return out;
-}
+/**
+ * A message head as src/h1 parsed it: the raw fields and the Connection tokens, which the
+ * parser already split, trimmed and lower-cased (fields named there are hop-by-hop too,
+ * RFC 9110 §7.6.1).
+ */
+type Head = Pick<Fields, 'raw' | 'connection'>;
 
 /** Builds the flat [name, value, …] header list sent upstream from the client's raw headers. */
-export function upstreamRequestHeaders(raw: readonly string[], info: ForwardInfo): string[] {
-  const named = connectionTokens(raw);
+export function upstreamRequestHeaders(head: Head, info: ForwardInfo): string[] {
+  const { raw, connection: named } = head;
   const out: string[] = [];
   let xff: string | undefined;
   let via: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || named.includes(lower)) continue;
     switch (lower) {
       case 'host':
         continue; // re-added below, once
@@ -70,11 +65,15 @@ export function upstreamRequestHeaders(raw: readonly string[], info: ForwardInfo
 
 /**
  * Filters the upstream response's raw headers (as parsed by src/h1) into the flat
- * list written to the client, dropping hop-by-hop fields and adding Via.
+ * list written to the client, dropping hop-by-hop fields and adding Via. Content-Length
+ * is dropped when Transfer-Encoding framed the response (it overrides the length,
+ * RFC 9112 §6.3) or when the caller frames the body itself (`dropLength`).
  * Returns the content-type too, so the classifier need not search again.
  */
-export function downstreamResponseHeaders(strs: readonly string[], keepUpgrade = false, dropLength = false): { headers: string[]; contentType: string | undefined } {
-  const named = connectionTokens(strs);
+export function downstreamResponseHeaders(
+  head: Head & Pick<Fields, 'te'>, keepUpgrade = false, dropLength = head.te,
+): { headers: string[]; contentType: string | undefined } {
+  const { raw: strs, connection: named } = head;
   const headers: string[] = [];
   let contentType: string | undefined;
   let via: string | undefined;
@@ -85,7 +84,7 @@ export function downstreamResponseHeaders(strs: readonly string[], keepUpgrade =
       headers.push(name, strs[i + 1]!);
       continue;
     }
-    if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || named.includes(lower)) continue;
     if (lower === 'via') {
       via = via ? `${via}, ${strs[i + 1]}` : strs[i + 1]!;
       continue;

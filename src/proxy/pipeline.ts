@@ -109,7 +109,7 @@ async function proxyWithRetries(env: ProxyEnv, ctx: RequestContext, path: string
     // 4. upstreamRequest (headers depend only on the pool, so built once per pool)
     if (headersPool !== sel.pool.name) {
       headersPool = sel.pool.name;
-      headers = upstreamRequestHeaders(ctx.ex.head.raw, {
+      headers = upstreamRequestHeaders(ctx.ex.head, {
         clientIp: ctx.ex.remoteAddress,
         proto: ctx.ex.encrypted ? 'https' : 'http',
         host: ctx.ex.head.host ?? '',

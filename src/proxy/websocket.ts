@@ -22,7 +22,7 @@ export function handleUpgrade(env: ProxyEnv, ex: Exchange, socket: Socket, rest:
     const sel = service.balancer.select(tried);
     if (sel.kind === 'none' || attempt >= service.config.retry.attempts) return refuse(socket, 503, 'DETOUR_NO_HEALTHY_UPSTREAM');
     tried.add(sel.endpoint);
-    const headers = upstreamRequestHeaders(head.raw, {
+    const headers = upstreamRequestHeaders(head, {
       clientIp: ex.remoteAddress,
       proto: ex.encrypted ? 'https' : 'http',
       host: head.host ?? '',
@@ -48,7 +48,7 @@ function dispatchUpgrade(pool: Pool, ex: Exchange, headers: string[], client: So
   const handler: UpstreamHandler = {
     onConnect() {},
     onUpgrade(res: ResponseHead, upstream: Duplex, rest: Buffer) {
-      const { headers: h } = downstreamResponseHeaders(res.raw, true);
+      const { headers: h } = downstreamResponseHeaders(res, true);
       let out = `HTTP/1.1 ${res.status} ${res.reason || 'Switching Protocols'}\r\n`;
       for (let i = 0; i < h.length; i += 2) out += `${h[i]}: ${h[i + 1]}\r\n`;
       client.write(out + '\r\n', 'latin1');
@@ -59,7 +59,7 @@ function dispatchUpgrade(pool: Pool, ex: Exchange, headers: string[], client: So
     onHeaders(res: ResponseHead) {
       status = res.status;
       reason = res.reason;
-      head = downstreamResponseHeaders(res.raw, false, true).headers;
+      head = downstreamResponseHeaders(res, false, true).headers; // Content-Length is re-added below
       return true;
     },
     onData(chunk: Buffer) {
@@ -69,7 +69,7 @@ function dispatchUpgrade(pool: Pool, ex: Exchange, headers: string[], client: So
     onComplete() {
       const body = Buffer.concat(chunks);
       let out = `HTTP/1.1 ${status} ${reason || 'Upgrade Refused'}\r\n`;
-      for (let i = 0; i < head.length; i += 2) if (!/^content-length$/i.test(head[i]!)) out += `${head[i]}: ${head[i + 1]}\r\n`;
+      for (let i = 0; i < head.length; i += 2) out += `${head[i]}: ${head[i + 1]}\r\n`;
       client.end(`${out}content-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString('latin1')}`, 'latin1');
     },
     onError(err: Error) {
