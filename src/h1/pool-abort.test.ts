@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { test } from 'node:test';
 import { Pool, type UpstreamHandler } from './pool.js';
-import { exchange, get, onRequests, rawServer, until, within } from './pool-helpers.test.js';
+import { exchange, get, onRequests, rawServer, until, within } from './helpers.test.js';
 
 const OPTS = { connectTimeout: 5_000, bodyTimeout: 10_000 };
 const cause = (): Error => Object.assign(new Error('client gone'), { code: 'TEST_ABORT' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from './pool.js';
-import { bodyOf, exchange, httpServer, onRequests, rawServer, readHeads, until, within } from './pool-helpers.test.js';
+import { bodyOf, exchange, httpServer, onRequests, rawServer, readHeads, until, within } from './helpers.test.js';
 
 const OPTS = { connectTimeout: 5_000, bodyTimeout: 10_000 };
 /** Far more than loopback socket buffers hold (a few MiB each way), so a stalled reader stalls the writer. */

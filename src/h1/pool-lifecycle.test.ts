@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { test } from 'node:test';
 import { Pool } from './pool.js';
-import { exchange, get, httpServer, onRequests, rawServer, until, within } from './pool-helpers.test.js';
+import { exchange, get, httpServer, onRequests, rawServer, until, within } from './helpers.test.js';
 
 const OPTS = { connectTimeout: 5_000, bodyTimeout: 10_000 };
 

@@ -8,7 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makePki, type TestPki } from '../../test/support/certs.js';
 import { Pool } from './pool.js';
-import { exchange, get, onRequests, rawServer, within } from './pool-helpers.test.js';
+import { exchange, get, onRequests, rawServer, within } from './helpers.test.js';
 
 let pki: TestPki;
 let ca: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { Pool } from './pool.js';
-import { exchange, onRequests, rawServer, readHeads, within } from './pool-helpers.test.js';
+import { exchange, onRequests, rawServer, readHeads, within } from './helpers.test.js';
 
 const OPTS = { connectTimeout: 5_000, bodyTimeout: 10_000 };
 

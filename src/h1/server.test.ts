@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import type { Exchange } from './exchange.js';
+import { sendRaw, until } from './helpers.test.js';
 import { H1Server } from './server.js';
 
 /** A server whose handler is set per test; answers with what the request looked like by default. */
@@ -23,29 +24,6 @@ after(async () => {
   }
 });
 
-/** Sends `bytes` and collects everything until the server closes (or `until` matches). */
-function exchange(port: number, bytes: string | string[], until?: (text: string) => boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1');
-    let text = '';
-    s.on('data', (d) => {
-      text += d.toString('latin1');
-      if (until?.(text)) {
-        s.destroy();
-        resolve(text);
-      }
-    });
-    s.on('close', () => resolve(text));
-    s.on('error', reject);
-    const parts = Array.isArray(bytes) ? bytes : [bytes];
-    let i = 0;
-    const next = () => {
-      if (i < parts.length) s.write(parts[i++]!, 'latin1', () => setImmediate(next));
-    };
-    next();
-  });
-}
-
 const echo = (ex: Exchange) => {
   void (async () => {
     let body = '';
@@ -61,14 +39,14 @@ describe('H1Server', () => {
   it('answers several requests on one keep-alive connection, in order, including pipelined ones', async () => {
     const { port } = await start(echo);
     const req = (p: string) => `GET ${p} HTTP/1.1\r\nHost: a\r\n\r\n`;
-    const text = await exchange(port, [req('/1'), req('/2') + req('/3')], (t) => count(t, 'HTTP/1.1 200') === 3 && t.endsWith('body='));
+    const text = await sendRaw(port, [req('/1'), req('/2') + req('/3')], (t) => count(t, 'HTTP/1.1 200') === 3 && t.endsWith('body='));
     assert.deepEqual([...text.matchAll(/GET (\/\d)/g)].map((m) => m[1]), ['/1', '/2', '/3']);
     assert.match(text, /\r\ndate: .+ GMT\r\n/);
   });
 
   it('delivers content-length and chunked request bodies, split across packets', async () => {
     const { port } = await start(echo);
-    const text = await exchange(port, [
+    const text = await sendRaw(port, [
       'POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhel', 'lo',
       'POST /b HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nwor\r', '\n2;ext=1\r\nld\r\n0\r\nX-Trailer: 1\r\n\r\n',
     ], (t) => count(t, 'HTTP/1.1 200') === 2 && t.endsWith('body=world'));
@@ -78,15 +56,9 @@ describe('H1Server', () => {
 
   it('sends 100 Continue when the handler reads a body the client is holding back', async () => {
     const { port } = await start(echo);
-    const s = connect(port, '127.0.0.1');
-    let text = '';
-    s.on('data', (d) => {
-      text += d.toString('latin1');
-      if (text === 'HTTP/1.1 100 Continue\r\n\r\n') s.write('abc');
-      if (text.endsWith('body=abc')) s.destroy();
-    });
-    s.write('PUT /c HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n');
-    await new Promise((r) => s.on('close', r));
+    const text = await sendRaw(port, 'PUT /c HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n',
+      (t) => t.endsWith('body=abc'),
+      (t, sock) => { if (t === 'HTTP/1.1 100 Continue\r\n\r\n') sock.write('abc'); });
     assert.match(text, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
   });
 
@@ -96,10 +68,10 @@ describe('H1Server', () => {
       ex.write(Buffer.from('ab'));
       ex.end('c');
     });
-    const v11 = await exchange(port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', (t) => t.endsWith('0\r\n\r\n'));
+    const v11 = await sendRaw(port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', (t) => t.endsWith('0\r\n\r\n'));
     assert.match(v11, /transfer-encoding: chunked\r\n/);
     assert.ok(v11.endsWith('\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n'), v11);
-    const v10 = await exchange(port, 'GET / HTTP/1.0\r\n\r\n');
+    const v10 = await sendRaw(port, 'GET / HTTP/1.0\r\n\r\n');
     assert.match(v10, /connection: close\r\n/);
     assert.ok(v10.endsWith('\r\n\r\nabc'), v10);
   });
@@ -109,7 +81,7 @@ describe('H1Server', () => {
       ex.writeHead(200, undefined, ['content-length', '3']);
       ex.end('abc');
     });
-    const text = await exchange(port, 'HEAD / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    const text = await sendRaw(port, 'HEAD / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
     assert.ok(text.endsWith('content-length: 3\r\ndate: ' + text.split('date: ')[1]!.split('\r\n')[0] + '\r\nconnection: close\r\n\r\n'), text);
   });
 
@@ -124,7 +96,7 @@ describe('H1Server', () => {
     it(`refuses a request with ${name} (${status}) and closes the connection`, async () => {
       let called = false;
       const { port } = await start(() => (called = true));
-      const text = await exchange(port, bytes);
+      const text = await sendRaw(port, bytes);
       assert.match(text, new RegExp(`^HTTP/1\\.1 ${status} `));
       assert.match(text, /connection: close/);
       assert.equal(called, false);
@@ -141,7 +113,7 @@ describe('H1Server', () => {
 
   it('closes keep-alive connections idle past keepAliveTimeout', async () => {
     const { port } = await start(echo, { keepAliveTimeout: 50 });
-    const text = await exchange(port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    const text = await sendRaw(port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
     assert.match(text, /^HTTP\/1\.1 200 OK/); // resolved only because the server closed it
   });
 
@@ -149,7 +121,7 @@ describe('H1Server', () => {
     const { port, upgrades } = await start(echo);
     const s = connect(port, '127.0.0.1');
     s.write('GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nFRAME');
-    for (let i = 0; i < 200 && upgrades.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => upgrades.length > 0, 'the upgrade handler');
     s.destroy();
     assert.equal(upgrades.length, 1);
     assert.equal(upgrades[0]!.ex.head.upgrade, 'websocket');

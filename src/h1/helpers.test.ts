@@ -1,8 +1,9 @@
-// Shared helpers for the pool tests (no tests here): real servers on 127.0.0.1 port 0 and
-// a recording handler that checks the handler contract while it records.
+// Shared helpers for the wire tests (no tests here): real servers on 127.0.0.1 port 0, a raw
+// client, and a recording pool handler that checks the handler contract while it records.
+// test/proxy-wire.test.ts uses them too.
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ResponseHead } from './head.js';
 import type { DispatchOptions, Pool, UpstreamHandler } from './pool.js';
@@ -178,4 +179,32 @@ export async function until(cond: () => boolean, what = 'the condition', ms = 10
 
 export async function* bodyOf(...parts: Array<string | Buffer>): AsyncIterable<Buffer> {
   for (const p of parts) yield typeof p === 'string' ? Buffer.from(p) : p;
+}
+
+/**
+ * A raw client: writes `bytes` (several parts: one after another, each after the previous
+ * was flushed) and collects what comes back until the server closes or `done(text)` holds.
+ * `onData` sees the text so far and the socket (to answer a 100 Continue, say).
+ */
+export function sendRaw(port: number, bytes: string | readonly string[], done?: (text: string) => boolean, onData?: (text: string, s: Socket) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1');
+    let text = '';
+    s.on('data', (d) => {
+      text += d.toString('latin1');
+      onData?.(text, s);
+      if (done?.(text)) {
+        s.destroy();
+        resolve(text);
+      }
+    });
+    s.on('close', () => resolve(text));
+    s.on('error', reject);
+    const parts = typeof bytes === 'string' ? [bytes] : bytes;
+    let i = 0;
+    const next = (): void => {
+      if (i < parts.length) s.write(parts[i++]!, 'latin1', () => setImmediate(next));
+    };
+    next();
+  });
 }
