@@ -8,7 +8,7 @@ import { RequestBody } from './request-body.js';
 /** What the connection loop needs back from an exchange. */
 export interface ExchangeOwner {
   /** The response ended (or the exchange was destroyed); the connection may read the next request. */
-  exchangeDone(ex: Exchange, reusable: boolean): void;
+  exchangeDone(reusable: boolean): void;
   /** The request body wants more bytes (resume reading) or has enough buffered (pause). */
   bodyFlow(paused: boolean): void;
 }
@@ -30,7 +30,7 @@ export class Exchange {
   readonly socket: Socket;
   readonly encrypted: boolean;
   readonly body: RequestBody | undefined;
-  /** Keep the connection open after this response (HTTP/1.1 default, RFC 9112 §9.3). */
+  /** Keep the connection open after this response (HTTP/1.1 default, RFC 9112 §9.3); set false to close after it. */
   keepAlive: boolean;
   headersSent = false;
   /** end() was called: the whole response was handed to the socket. */
@@ -93,11 +93,7 @@ export class Exchange {
       const name = headers[i]!;
       if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
       else if (name.length === 4 && name.toLowerCase() === 'date') hasDate = true;
-      else if (name.length === 10 && name.toLowerCase() === 'connection') {
-        // A handler asking to close (failToProxy does) is honoured; the framing below writes the field.
-        if (headers[i + 1]!.toLowerCase() === 'close') this.keepAlive = false;
-        continue;
-      }
+      else if (name.length === 10 && name.toLowerCase() === 'connection') continue; // written below, from keepAlive
       out += `${name}: ${headers[i + 1]}\r\n`;
     }
     if (!hasDate) out += `date: ${httpDate()}\r\n`;
@@ -138,8 +134,8 @@ export class Exchange {
 
   end(chunk?: Buffer | string): void {
     if (this.closed) return;
-    if (this.#pendingHead !== undefined) this.#flushHead();
     if (chunk !== undefined) this.write(chunk);
+    else if (this.#pendingHead !== undefined) this.#flushHead();
     if (this.#framing === 'chunked') this.socket.write(LAST_CHUNK);
     this.finished = true;
     this.#close(this.keepAlive && this.#framing !== 'close' && (!this.body || this.body.complete));
@@ -185,7 +181,7 @@ export class Exchange {
     const fns = this.#onClose;
     this.#onClose = [];
     for (const fn of fns) fn(this.finished);
-    this.#owner.exchangeDone(this, reusable);
+    this.#owner.exchangeDone(reusable);
   }
 }
 

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { BodyDecoder, requestFraming } from './body.js';
 import { H1ParseError } from './errors.js';
@@ -62,7 +63,7 @@ export class ServerConnection implements ExchangeOwner {
   #onData(chunk: Buffer): void {
     if (this.#decoder) {
       const body = this.#current?.body;
-      const pos = this.#feedBody(chunk, 0, body);
+      const pos = this.#feedBody(chunk, body);
       if (pos === chunk.length) return;
       chunk = chunk.subarray(pos);
     }
@@ -79,10 +80,11 @@ export class ServerConnection implements ExchangeOwner {
   }
 
   /** Feeds body bytes to the current request; returns the index after the body's last byte. */
-  #feedBody(chunk: Buffer, pos: number, body: RequestBody | undefined): number {
+  #feedBody(chunk: Buffer, body: RequestBody | undefined): number {
     const d = this.#decoder!;
+    let pos: number;
     try {
-      pos = d.feed(chunk, pos, (c) => body?.push(c));
+      pos = d.feed(chunk, 0, (c) => body?.push(c));
     } catch (err) {
       // Malformed chunked body: the request fails; the connection cannot be trusted after it.
       this.#decoder = undefined;
@@ -130,7 +132,7 @@ export class ServerConnection implements ExchangeOwner {
       }
       if (body) {
         this.#decoder = new BodyDecoder(framing);
-        rest = rest.subarray(this.#feedBody(rest, 0, body));
+        rest = rest.subarray(this.#feedBody(rest, body));
       }
     } catch (err) {
       this.#refuse(err);
@@ -149,7 +151,7 @@ export class ServerConnection implements ExchangeOwner {
     if (!ex.headersSent && !ex.closed) this.socket.write(CONTINUE, 'latin1');
   }
 
-  exchangeDone(_ex: Exchange, reusable: boolean): void {
+  exchangeDone(reusable: boolean): void {
     this.#current = undefined;
     if (!reusable || this.#closing) {
       this.#closing = true;
@@ -171,7 +173,7 @@ export class ServerConnection implements ExchangeOwner {
   /** A bad request: answer with its status and close (RFC 9112 §9.6 lets a server close after an error). */
   #refuse(err: unknown): void {
     const status = err instanceof H1ParseError ? err.status : 400;
-    const reason = { 400: 'Bad Request', 413: 'Content Too Large', 431: 'Request Header Fields Too Large', 501: 'Not Implemented', 505: 'HTTP Version Not Supported' }[status];
+    const reason = STATUS_CODES[status] ?? '';
     this.#closing = true;
     this.#buf = undefined;
     if (this.socket.writable) this.socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, 'latin1');

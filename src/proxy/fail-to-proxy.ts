@@ -17,13 +17,13 @@ export function failToProxy(ex: Exchange, err: unknown, requestId: string, attem
     return e.status;
   }
   const body = JSON.stringify({ error: { code: e.code, message: e.message, requestId, attempts } });
+  ex.keepAlive = false;
   ex.writeHead(e.status, undefined, [
     'content-type', 'application/json; charset=utf-8',
     'content-length', String(Buffer.byteLength(body)),
     'x-detour-error', e.code,
     'x-request-id', requestId,
     'cache-control', 'no-store',
-    'connection', 'close',
     'via', VIA,
   ]);
   ex.end(body);
