@@ -67,8 +67,11 @@ export async function startLineup(env: LineupEnv): Promise<Lineup> {
     return f;
   };
   const detourCli = join(repo, 'dist/cli/main.js');
-  // What bin/detour.js's shebang gives every installed `detour` (see its comment).
-  const detourNode = ['--max-semi-space-size=32', detourCli];
+  // The V8 flag bin/detour.js's shebang gives every installed `detour` (see its comment).
+  const SEMI = '--max-semi-space-size=32';
+  /** `node [flags] dist/cli/main.js start [extra] --config <file>` with the config written to the work folder. */
+  const detour = (file: string, text: string, nodeFlags: string[] = [SEMI], extra: string[] = []): [string, string[], string] =>
+    [node, [...nodeFlags, detourCli, 'start', ...extra, '--config', write(file, text)], text];
 
   const specs: Spec[] = [
     { id: 'direct', label: 'direct upstream (limit)', kind: 'limit', cpus: env.proxyCpu,
@@ -81,36 +84,24 @@ export async function startLineup(env: LineupEnv): Promise<Lineup> {
         return ['haproxy', ['-db', '-f', write('haproxy.cfg', text)], text];
       } },
     { id: 'detour', label: 'Detour (minimal)', kind: 'detour', cpus: env.proxyCpu,
-      make: async (p) => {
-        const text = C.detourMinimalYaml(p, upA);
-        return [node, [...detourNode, 'start', '--config', write('detour-minimal.yaml', text)], text];
-      } },
+      make: async (p) => detour('detour-minimal.yaml', C.detourMinimalYaml(p, upA)) },
     // Detour as `node dist/cli/main.js` without the launcher's V8 flag: what the flag is worth.
     { id: 'detour-v8-default', label: 'Detour (minimal, V8 default young generation)', kind: 'detour', cpus: env.proxyCpu,
-      make: async (p) => {
-        const text = C.detourMinimalYaml(p, upA);
-        return [node, [detourCli, 'start', '--config', write('detour-v8-default.yaml', text)], text];
-      } },
+      make: async (p) => detour('detour-v8-default.yaml', C.detourMinimalYaml(p, upA), []) },
     { id: 'detour-full', label: 'Detour (classify + active + passive + admin)', kind: 'detour', cpus: env.proxyCpu,
-      make: async (p) => {
-        const text = C.detourFullYaml(p, await freePort(), upA, upB, join(dirs.work, 'detour-full-state.json'));
-        return [node, [...detourNode, 'start', '--config', write('detour-full.yaml', text)], text];
-      } },
+      make: async (p) => detour('detour-full.yaml', C.detourFullYaml(p, await freePort(), upA, upB, join(dirs.work, 'detour-full-state.json'))) },
     { id: 'fastify', label: '@fastify/http-proxy 11', kind: 'node-peer', cpus: env.proxyCpu,
       make: async (p) => [node, [join(repo, 'bench/peers/fastify-proxy.mjs'), String(p), upstreamUrl], undefined] },
     { id: 'http-proxy', label: 'http-proxy 1.18', kind: 'node-peer', cpus: env.proxyCpu,
       make: async (p) => [node, [join(repo, 'bench/peers/http-proxy.mjs'), String(p), upstreamUrl], undefined] },
     // The same peer with Detour's V8 flag, so the flag's share of Detour's lead is visible.
     { id: 'http-proxy-semi', label: 'http-proxy 1.18 (--max-semi-space-size=32)', kind: 'node-peer', cpus: env.proxyCpu,
-      make: async (p) => [node, ['--max-semi-space-size=32', join(repo, 'bench/peers/http-proxy.mjs'), String(p), upstreamUrl], undefined] },
+      make: async (p) => [node, [SEMI, join(repo, 'bench/peers/http-proxy.mjs'), String(p), upstreamUrl], undefined] },
   ];
   if (env.workers) {
     const cpus = env.multiCpus;
     specs.push({ id: 'detour-w2', label: 'Detour (minimal, --workers 2, 2 cores)', kind: 'detour', cpus,
-      make: async (p) => {
-        const text = C.detourMinimalYaml(p, upA);
-        return [node, [...detourNode, 'start', '--workers', '2', '--config', write('detour-w2.yaml', text)], text];
-      } });
+      make: async (p) => detour('detour-w2.yaml', C.detourMinimalYaml(p, upA), [SEMI], ['--workers', '2']) });
   }
 
   const unknown = env.only.filter((id) => !specs.some((s) => s.id === id));
