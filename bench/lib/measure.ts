@@ -32,17 +32,11 @@ export interface Sample {
   foreignPct: number;
 }
 
-export interface Cell {
+/** One target in one scenario: its samples, summarised in the Sample fields (medians; RSS the max, errors the sum). */
+export interface Cell extends Sample {
   target: TargetId;
   scenario: ScenarioId;
   samples: Sample[];
-  rps: number;
-  p50Us: number;
-  p99Us: number;
-  cpuUsPerReq: number;
-  rssBytes: number;
-  errors: number;
-  foreignPct: number;
 }
 
 export async function measure(t: Target, s: Scenario, seconds: number, loadCpu: string): Promise<Sample> {
