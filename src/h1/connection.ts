@@ -24,9 +24,12 @@ export interface ConnectionOwner {
 
 /**
  * One upstream HTTP/1.1 connection carrying one exchange at a time (no pipelining,
- * RFC 9112 §9.3.2). Reading is a small state machine on the socket's 'data' events:
- * head bytes until CRLFCRLF → parse → BodyDecoder hands body subarrays to the handler →
- * complete → back to the pool. The request side lives in request-writer.ts.
+ * RFC 9112 §9.3.2). Reading is a small state machine on the socket's reads: head bytes
+ * until CRLFCRLF → parse → BodyDecoder hands body subarrays to the handler → complete →
+ * back to the pool. Reads land in one buffer per connection (connect.ts), so a body chunk is
+ * borrowed: the handler copies what it keeps, or pauses until it no longer needs the bytes;
+ * a partial head it holds across reads is copied. The request side
+ * lives in request-writer.ts.
  */
 export class Connection implements RequestCarrier, BodySink {
   readonly socket: Socket;
@@ -44,6 +47,8 @@ export class Connection implements RequestCarrier, BodySink {
   /** ms the connection may idle after the current response; 0 = close it. */
   #keepAlive = 0;
   #eof = false;
+  /** After a 101 the socket is a tunnel: reads go to whoever owns it now. */
+  #tunnel = false;
   #drain: (() => void) | null = null;
   readonly #plan: BodyPlan = { chunked: false, length: undefined };
   readonly #connectTimer: NodeJS.Timeout;
@@ -55,12 +60,11 @@ export class Connection implements RequestCarrier, BodySink {
     this.#owner = owner;
     this.#req = req;
     req.carrier = this;
-    const s = openSocket(owner.origin);
+    const s = openSocket(owner.origin, this.#onRead);
     this.socket = s;
     // One timer covers TCP connect and the TLS handshake (cleared on secureConnect).
     this.#connectTimer = setTimeout(() => this.#timedOut('UND_ERR_CONNECT_TIMEOUT', `Connect Timeout Error (${owner.origin.hostname}:${owner.origin.port}, ${owner.connectTimeout} ms)`), owner.connectTimeout).unref();
     s.once(owner.origin.tls ? 'secureConnect' : 'connect', this.#onConnect);
-    s.on('data', this.#onData);
     s.on('end', this.#onEnd);
     s.on('error', this.#onError);
     s.on('close', this.#onClose);
@@ -172,7 +176,14 @@ export class Connection implements RequestCarrier, BodySink {
     this.start();
   };
 
-  readonly #onData = (chunk: Buffer): void => {
+  readonly #onRead = (n: number, buf: Buffer): boolean => {
+    // Upgraded (plain TCP): the tunnel's owner reads the socket as a stream; hand it copies.
+    if (this.#tunnel) return this.socket.push(Buffer.from(buf.subarray(0, n)));
+    this.#onData(n === buf.length ? buf : buf.subarray(0, n));
+    return true;
+  };
+
+  #onData(chunk: Buffer): void {
     const req = this.#req;
     // Bytes nobody asked for (idle, or taken but not yet written) must never be read as the
     // answer to the next request: drop the connection (cf. undici GHSA-35p6-xmwp-9g52).
@@ -184,7 +195,7 @@ export class Connection implements RequestCarrier, BodySink {
     } catch (err) {
       this.#caught(req, err);
     }
-  };
+  }
 
   readonly #onEnd = (): void => {
     this.#eof = true;
@@ -241,6 +252,7 @@ export class Connection implements RequestCarrier, BodySink {
   readonly #emit = (chunk: Buffer): void => {
     const req = this.#req;
     if (req === null) return; // aborted from an earlier onData of this same read
+    // No copy: a paused socket reads nothing, and resume() empties #pending before reading on.
     if (this.#paused) this.#pending.push(chunk);
     else if (req.handler.onData(chunk) === false && this.#req === req) this.#pause();
   };
@@ -278,14 +290,17 @@ export class Connection implements RequestCarrier, BodySink {
   /** 101: the socket leaves HTTP and the pool; its new owner resumes it (pipe() does). */
   #detach(req: UpstreamRequest, head: ResponseHead, rest: Buffer): void {
     this.#gone = true;
+    this.#tunnel = true;
     this.#req = null;
     this.#stopTimers();
     const s = this.socket;
     s.pause();
-    s.removeListener('data', this.#onData).removeListener('end', this.#onEnd).removeListener('error', this.#onError);
+    // TLS delivers reads through a 'data' listener (connect.ts): the tunnel's owner takes those.
+    if (this.#owner.origin.tls) s.removeAllListeners('data');
+    s.removeListener('end', this.#onEnd).removeListener('error', this.#onError);
     s.removeListener('close', this.#onClose).removeListener('drain', this.#onDrain);
     this.#owner.removed(this, null);
-    req.upgraded(head, s, rest);
+    req.upgraded(head, s, Buffer.from(rest));
   }
 
   #timedOut(code: 'UND_ERR_CONNECT_TIMEOUT' | 'UND_ERR_BODY_TIMEOUT', message: string): void {

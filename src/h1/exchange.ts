@@ -18,6 +18,8 @@ type ResponseFraming = 'length' | 'chunked' | 'close' | 'none';
 /** Bodies up to this size leave in one buffer with the head. */
 const COMBINE_MAX = 16 * 1024;
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * One request/response on a downstream connection: the request head and body as the
  * proxy reads them, and the response it writes. Replaces node:http's IncomingMessage +
@@ -39,7 +41,7 @@ export class Exchange {
   closed = false;
   #framing: ResponseFraming = 'none';
   #pendingHead: string | undefined;
-  #drain: (() => void) | undefined;
+  #flushed: (() => void) | undefined;
   #onClose: Array<(finished: boolean) => void> = [];
   #owner: ExchangeOwner;
 
@@ -67,15 +69,23 @@ export class Exchange {
     else this.#onClose.push(fn);
   }
 
-  /** Called once, the next time the socket drains after a write returned false. */
-  onDrain(fn: () => void): void {
-    this.#drain = fn;
-    this.socket.once('drain', this.#drained);
+  /**
+   * True when every byte written so far has left the process (the socket references none
+   * of the written buffers any more). Otherwise false, and `fn` runs once that is so: how
+   * a writer of borrowed buffers knows when it may reuse them. 'drain' cannot say this: it
+   * is only emitted after the buffered bytes once exceeded the high-water mark.
+   */
+  whenFlushed(fn: () => void): boolean {
+    if (this.socket.writableLength === 0 || this.closed) return true;
+    this.#flushed = fn;
+    // Writes complete in order: this callback runs once all earlier ones have.
+    this.socket.write(EMPTY, this.#onFlushed);
+    return false;
   }
 
-  readonly #drained = (): void => {
-    const fn = this.#drain;
-    this.#drain = undefined;
+  readonly #onFlushed = (): void => {
+    const fn = this.#flushed;
+    this.#flushed = undefined;
     fn?.();
   };
 
@@ -112,7 +122,7 @@ export class Exchange {
     this.#pendingHead = out + '\r\n';
   }
 
-  /** Writes body bytes; returns false when the socket buffer is full (wait for onDrain). */
+  /** Writes body bytes; returns false when the socket buffer is over its high-water mark. */
   write(chunk: Buffer | string): boolean {
     if (this.closed) return false;
     const socket = this.socket;

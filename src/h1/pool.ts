@@ -41,7 +41,11 @@ export interface UpstreamHandler {
   onConnect(abort: (err: Error) => void): void;
   /** Final response head (1xx other than 101 are skipped); false = pause reading until resume(). */
   onHeaders(head: ResponseHead, resume: () => void): boolean;
-  /** Body bytes (de-chunked subarrays, no copies); false = pause until resume(). */
+  /**
+   * Body bytes (de-chunked subarrays, no copies), borrowed: the connection reads into the
+   * same buffer again once onData returns true, or after resume() when it returned false.
+   * Copy what you keep.
+   */
   onData(chunk: Buffer): boolean;
   onComplete(): void;
   /** At most once; never after onComplete. */

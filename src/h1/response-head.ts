@@ -35,7 +35,8 @@ export class HeadReader {
         throw new PoolError('UND_ERR_HEADERS_OVERFLOW', `response head larger than ${MAX_HEAD} bytes`);
       }
       if (end < 0) {
-        this.#partial = start === 0 ? buf : buf.subarray(start);
+        // A copy: the read buffer is reused for the next read (connect.ts).
+        this.#partial = Buffer.from(start === 0 ? buf : buf.subarray(start));
         return null;
       }
       const head = parseResponseHead(buf.toString('latin1', start, end));

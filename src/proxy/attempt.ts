@@ -36,6 +36,9 @@ export interface AttemptArgs {
  * Runs one attempt as a handler of the upstream pool (src/h1/pool.ts): no header object
  * is built on the hot path and response bytes go straight to the client socket with
  * backpressure (onData returns false → the pool pauses the upstream socket until `resume`).
+ * Body chunks are borrowed from the upstream connection's read buffer: buffered ones are
+ * copied, streamed ones are written as they are and reading resumes only once the client
+ * socket has let go of them (Exchange.whenFlushed).
  *
  * A response is held back, never shown to the client, only when it may be retried:
  * a body that the classifier must inspect (≤ maxClassifyBytes, only for content types
@@ -114,7 +117,7 @@ class AttemptHandler implements UpstreamHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.#phase === 'buffering') {
-      this.#buffered.push(chunk);
+      this.#buffered.push(Buffer.from(chunk));
       this.#bufferedBytes += chunk.length;
       if (this.#bufferedBytes >= this.#a.maxClassifyBytes) return this.#classify(false);
       return true;
@@ -200,12 +203,11 @@ class AttemptHandler implements UpstreamHandler {
 
   #write(chunk: Buffer): boolean {
     const { ex } = this.#a.ctx;
-    if (ex.write(chunk)) return true;
-    ex.onDrain(this.#onDrain);
-    return false;
+    ex.write(chunk);
+    return ex.whenFlushed(this.#onFlushed);
   }
 
-  readonly #onDrain = (): void => this.#resume?.();
+  readonly #onFlushed = (): void => this.#resume?.();
 
   #onTimeout(): void {
     if (this.#phase !== 'waiting' && this.#phase !== 'buffering') return;

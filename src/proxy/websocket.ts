@@ -63,7 +63,7 @@ function dispatchUpgrade(pool: Pool, ex: Exchange, headers: string[], client: So
       return true;
     },
     onData(chunk: Buffer) {
-      chunks.push(chunk);
+      chunks.push(Buffer.from(chunk)); // borrowed from the pool's read buffer
       return true;
     },
     onComplete() {
