@@ -81,7 +81,11 @@ async function main(argv: readonly string[]): Promise<number> {
       cells, verdicts, profiles, clientSize: clientSize(REPO),
       workersNote: workers
         ? `Multi-core: \`detour start --workers 2\` pinned to CPUs ${cpus.multi}, compared with one process on CPU ${proxyCpu}` +
-          (cpus.shared ? ` (on ${machine.nproc} CPUs it shares CPU ${loadCpu} with wrk and the upstream, so 2× is out of reach and this is not a fair scaling test: use a machine with 4 or more CPUs).` : '.')
+          (cpus.shared
+            ? ` (on ${machine.nproc} CPUs it shares CPU ${loadCpu} with wrk and the upstream, so its req/s cannot double: the load takes its share of the cores). ` +
+              'What scaling needs is judged instead: the work spread over both workers (the busiest process\'s share of the tree\'s CPU time) ' +
+              'and CPU per request no higher than one process\'s; how busy the whole machine was (`/proc/stat`) is reported with it. A machine with 4 or more CPUs shows the req/s directly.'
+            : '.')
         : 'Multi-core: `detour start --workers N` is not in this build, so the multi-core target is not measured.',
     };
     writeFileSync(opts.out, renderMarkdown(result));

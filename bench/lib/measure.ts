@@ -30,6 +30,10 @@ export interface Sample {
   errors: number;
   /** Busy share of the proxy's core not explained by the proxy itself: other engineers' load. */
   foreignPct: number;
+  /** Busy share (0..100) of all CPUs of the machine during the run. */
+  machineBusyPct: number;
+  /** The busiest process's share of the tree's CPU time (1 for one process; ~0.5 for two even workers). */
+  topProcessShare: number;
 }
 
 /** One target in one scenario: its samples, summarised in the Sample fields (medians; RSS the max, errors the sum). */
@@ -58,7 +62,20 @@ export async function measure(t: Target, s: Scenario, seconds: number, loadCpu: 
     rssBytes: after.rssBytes,
     errors: errorCount(r),
     foreignPct: foreign,
+    machineBusyPct: busyPct(coresBefore, coresAfter, 'cpu'),
+    topProcessShare: topShare(before.cpuByPid, after.cpuByPid),
   };
+}
+
+function topShare(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  let top = 0;
+  for (const [pid, t] of after) {
+    const d = t - (before.get(pid) ?? 0);
+    total += d;
+    top = Math.max(top, d);
+  }
+  return total > 0 ? top / total : 1;
 }
 
 export function toCell(target: TargetId, scenario: ScenarioId, samples: Sample[]): Cell {
@@ -70,6 +87,8 @@ export function toCell(target: TargetId, scenario: ScenarioId, samples: Sample[]
     rssBytes: Math.max(...samples.map((s) => s.rssBytes)),
     errors: samples.reduce((a, s) => a + s.errors, 0),
     foreignPct: m((s) => s.foreignPct),
+    machineBusyPct: m((s) => s.machineBusyPct),
+    topProcessShare: m((s) => s.topProcessShare),
   };
 }
 

@@ -13,6 +13,8 @@ export interface TreeUsage {
   /** Sum of resident set sizes, bytes. */
   rssBytes: number;
   pids: number[];
+  /** CPU seconds of each process in the tree. */
+  cpuByPid: Map<number, number>;
 }
 
 let ticks: number | undefined;
@@ -71,11 +73,13 @@ export function treeUsage(root: number): TreeUsage {
   const pids = processTree(root);
   let t = 0;
   let rss = 0;
+  const cpuByPid = new Map<number, number>();
   for (const pid of pids) {
     const st = readStat(pid);
     if (!st) continue;
     t += st.utime + st.stime;
+    cpuByPid.set(pid, (st.utime + st.stime) / clockTicks());
     rss += rssOf(pid);
   }
-  return { cpuSeconds: t / clockTicks(), rssBytes: rss, pids };
+  return { cpuSeconds: t / clockTicks(), rssBytes: rss, pids, cpuByPid };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TargetId, TargetKind } from './lineup.js';
-import { toCell, type Cell } from './measure.js';
+import { toCell, type Cell, type Sample } from './measure.js';
 import { judge } from './verdicts.js';
 
 const kinds = new Map<TargetId, TargetKind>([
@@ -9,8 +9,8 @@ const kinds = new Map<TargetId, TargetKind>([
   ['fastify', 'node-peer'], ['http-proxy', 'node-peer'],
 ]);
 
-function cell(target: TargetId, rps: number, p99Us: number, cpuUsPerReq: number): Cell {
-  return toCell(target, 'small-c50', [{ rps, p50Us: p99Us / 4, p99Us, cpuUsPerReq, rssBytes: 1, errors: 0, foreignPct: 0 }]);
+function cell(target: TargetId, rps: number, p99Us: number, cpuUsPerReq: number, more: Partial<Sample> = {}): Cell {
+  return toCell(target, 'small-c50', [{ rps, p50Us: p99Us / 4, p99Us, cpuUsPerReq, rssBytes: 1, errors: 0, foreignPct: 0, machineBusyPct: 50, topProcessShare: 1, ...more }]);
 }
 
 const goal = (cells: Cell[], g: string) => judge('small-c50', cells, kinds).find((v) => v.goal === g)!;
@@ -53,8 +53,18 @@ describe('targets of issue #3', () => {
     assert.match(v.measured, /--workers/);
   });
 
+  it('judges --workers by what scaling needs: the work spread over both workers, no dearer requests', () => {
+    const one = cell('detour', 20000, 1, 50);
+    const w2 = (busy: number, top: number, cpu: number) => goal([one, cell('detour-w2', 24000, 1, cpu, { machineBusyPct: busy, topProcessShare: top })], 'multicore');
+    assert.equal(w2(97, 0.52, 52).pass, true);
+    assert.match(w2(97, 0.52, 52).measured, /req\/s 1\.20× one process on 1 core, machine 97% busy/);
+    assert.equal(w2(97, 0.9, 52).shortfall, 'one worker did 90% of the work');
+    assert.equal(w2(80, 0.52, 52).pass, true, 'a machine not kept busy is wrk running short, reported only');
+    assert.equal(w2(97, 0.52, 69).shortfall, 'CPU/req +20% above the allowance');
+  });
+
   it('takes the median of the rounds, so one disturbed round does not decide', () => {
-    const c = toCell('detour', 'small-c50', [1000, 9000, 9500].map((rps) => ({ rps, p50Us: 1, p99Us: 1, cpuUsPerReq: 1, rssBytes: 1, errors: 0, foreignPct: 0 })));
+    const c = toCell('detour', 'small-c50', [1000, 9000, 9500].map((rps) => ({ rps, p50Us: 1, p99Us: 1, cpuUsPerReq: 1, rssBytes: 1, errors: 0, foreignPct: 0, machineBusyPct: 50, topProcessShare: 1 })));
     assert.equal(c.rps, 9000);
   });
 });

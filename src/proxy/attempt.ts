@@ -172,7 +172,8 @@ class AttemptHandler implements UpstreamHandler {
   /** Returns whether undici should keep reading. */
   #classify(complete: boolean): boolean {
     const a = this.#a;
-    const body = Buffer.concat(this.#buffered, this.#bufferedBytes).toString('utf8', 0, Math.min(this.#bufferedBytes, a.maxClassifyBytes));
+    const bytes = this.#buffered.length === 1 ? this.#buffered[0]! : Buffer.concat(this.#buffered, this.#bufferedBytes);
+    const body = bytes.toString('utf8', 0, Math.min(this.#bufferedBytes, a.maxClassifyBytes));
     const verdict = a.classifier!.classify({ status: this.#status, contentType: undefined, body, complete });
     if (verdict.kind === 'cloud-error') {
       this.#evidence = { status: this.#status, errorCode: verdict.code, cloudProvider: verdict.provider, ...(verdict.message ? { message: verdict.message.slice(0, 200) } : {}) };
