@@ -12,6 +12,7 @@ import { startLineup, type Target, type TargetId, type TargetKind } from './lib/
 import { describeMachine, loadavg } from './lib/machine.js';
 import { SCENARIOS, measure, rotation, toCell, type Cell, type Sample } from './lib/measure.js';
 import { HELP, parseOptions, type Options } from './lib/options.js';
+import { CAP_SHARE, capsAvailable, removeCaps } from './lib/cpu-caps.js';
 import { killAllNow, stopAll } from './lib/procs.js';
 import { bigBody, checkTarget, clientSize, cpuLayout, scrub, supportsWorkers } from './lib/setup.js';
 import { renderMarkdown, scenarioTable, verdictTable, type ProfileResult, type RunResult } from './lib/report.js';
@@ -38,10 +39,12 @@ async function main(argv: readonly string[]): Promise<number> {
   chmodSync(work, 0o755); // nginx workers may run as another user
   writeFileSync(join(work, 'big.bin'), bigBody());
   const workers = supportsWorkers(REPO);
+  const caps = capsAvailable();
+  if (workers && !caps.ok) say(`multi-core target not judged: ${caps.why}`);
   say(`work folder ${work}; load average ${machine.loadavg}`);
   let ok = false;
   try {
-    const lineup = await startLineup({ repo: REPO, dirs: { work, docroot: work }, proxyCpu, loadCpu, multiCpus: cpus.multi, workers, only: opts.only });
+    const lineup = await startLineup({ repo: REPO, dirs: { work, docroot: work }, proxyCpu, loadCpu, multiCpus: cpus.multi, workers, caps: caps.ok, only: opts.only });
     await Promise.all(lineup.targets.map(checkTarget));
     say(`${lineup.targets.length} proxies up and answering correctly: ${lineup.targets.map((t) => t.id).join(', ')}`);
 
@@ -79,14 +82,15 @@ async function main(argv: readonly string[]): Promise<number> {
       upstreamConfig: scrub(lineup.upstreamConfig, work, lineup.upstreamPorts, undefined),
       wrkExample: `taskset -c ${loadCpu} wrk ${wrkArgs({ url: 'http://127.0.0.1:$PORT/', connections: 50, seconds: opts.seconds, cpus: loadCpu }).map((a) => a.replace(REPO + '/', '')).join(' ')}`,
       cells, verdicts, profiles, clientSize: clientSize(REPO),
-      workersNote: workers
-        ? `Multi-core: \`detour start --workers 2\` pinned to CPUs ${cpus.multi}, compared with one process on CPU ${proxyCpu}` +
-          (cpus.shared
-            ? ` (on ${machine.nproc} CPUs it shares CPU ${loadCpu} with wrk and the upstream, so its req/s cannot double: the load takes its share of the cores). ` +
-              'What scaling needs is judged instead: the work spread over both workers (the busiest process\'s share of the tree\'s CPU time) ' +
-              'and CPU per request no higher than one process\'s; how busy the whole machine was (`/proc/stat`) is reported with it. A machine with 4 or more CPUs shows the req/s directly.'
-            : '.')
-        : 'Multi-core: `detour start --workers N` is not in this build, so the multi-core target is not measured.',
+      workersNote: !workers
+        ? 'Multi-core: `detour start --workers N` is not in this build, so the multi-core target is not measured.'
+        : caps.ok
+          ? `Multi-core: on ${machine.nproc} CPUs shared with wrk and the upstream, \`--workers 2\` cannot have two whole cores, so it gets the same ` +
+            `share of each of two cores as one process gets of one: \`detour start --workers 2\` with each worker pinned to its own CPU (${cpus.multi}) and held to ` +
+            `${100 * CAP_SHARE}% of it, against one Detour process on CPU ${proxyCpu} held to ${100 * CAP_SHARE}% (CFS bandwidth control through ${caps.how}, ` +
+            `a ${100 * CAP_SHARE}/10 ms quota; bench/lib/cpu-caps.ts). Spread over both workers, the work runs twice as fast; left on one, it would not move. ` +
+            'The uncapped rows show the same build without quotas.'
+          : `Multi-core: \`detour start --workers 2\` pinned to CPUs ${cpus.multi}, uncapped; not judged (${caps.why}).`,
     };
     writeFileSync(opts.out, renderMarkdown(result));
     writeFileSync(opts.json, JSON.stringify(result, null, 2) + '\n');
@@ -98,6 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } finally {
     await stopAll();
+    removeCaps();
     // On failure the configs and process logs are what explains it: keep them.
     if (ok && !opts.keepTemp) rmSync(work, { recursive: true, force: true });
     else say(`kept ${work} (configs, logs${opts.keepTemp ? ', profiles' : ''})`);
@@ -153,6 +158,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     say(`${sig}: stopping everything`);
     stopWrk();
     void stopAll().finally(() => {
+      removeCaps();
       if (removeOnInterrupt) rmSync(removeOnInterrupt, { recursive: true, force: true });
       process.exit(130);
     });

@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as C from './configs.js';
+import { CAP_SHARE, capProcess } from './cpu-caps.js';
+import { processTree } from './procfs.js';
 import { freePort, startPinned, waitForPort, type Started } from './procs.js';
 
 /** Everything measured, side by side. */
-export type TargetId = 'direct' | 'nginx' | 'haproxy' | 'detour' | 'detour-full' | 'detour-w2' | 'fastify' | 'http-proxy' | 'http-proxy-semi' | 'detour-v8-default';
+export type TargetId = 'direct' | 'nginx' | 'haproxy' | 'detour' | 'detour-full' | 'detour-cap1' | 'detour-w2' | 'fastify' | 'http-proxy' | 'http-proxy-semi' | 'detour-v8-default';
 
 /** limit = no proxy at all; native = nginx/HAProxy; node-peer = the Node proxies Detour is compared with. */
 export type TargetKind = 'limit' | 'native' | 'detour' | 'node-peer';
@@ -32,6 +34,8 @@ export interface LineupEnv {
   multiCpus: string;
   /** `detour start --workers N` exists in this build. */
   workers: boolean;
+  /** CPU quotas can be set (cpu-caps.ts): the multi-core pair runs capped. */
+  caps: boolean;
   /** Start only these target ids (all when empty). */
   only: readonly string[];
 }
@@ -50,6 +54,8 @@ interface Spec {
   cpus: string;
   /** Returns [command, args, config text]. */
   make(port: number): Promise<[string, string[], string | undefined]>;
+  /** Runs once the target answers (CPU caps). */
+  after?(pid: number): Promise<void>;
 }
 
 export async function startLineup(env: LineupEnv): Promise<Lineup> {
@@ -98,9 +104,22 @@ export async function startLineup(env: LineupEnv): Promise<Lineup> {
     { id: 'http-proxy-semi', label: 'http-proxy 1.18 (--max-semi-space-size=32)', kind: 'node-peer', cpus: env.proxyCpu,
       make: async (p) => [node, [SEMI, join(repo, 'bench/peers/http-proxy.mjs'), String(p), upstreamUrl], undefined] },
   ];
-  if (env.workers) {
-    const cpus = env.multiCpus;
-    specs.push({ id: 'detour-w2', label: 'Detour (minimal, --workers 2, 2 cores)', kind: 'detour', cpus,
+  if (env.workers && env.caps) {
+    // The multi-core pair (cpu-caps.ts): one process held to a share of one core, and two
+    // workers each held to the same share of a core of its own.
+    const share = `${100 * CAP_SHARE}%`;
+    specs.push({ id: 'detour-cap1', label: `Detour (minimal, 1 process, ${share} of 1 core)`, kind: 'detour', cpus: env.proxyCpu,
+      make: async (p) => detour('detour-cap1.yaml', C.detourMinimalYaml(p, upA)),
+      after: async (pid) => capProcess('cap1', pid, env.proxyCpu) });
+    const cores = env.multiCpus.split(',');
+    specs.push({ id: 'detour-w2', label: `Detour (minimal, --workers 2, ${share} of each of 2 cores)`, kind: 'detour', cpus: env.multiCpus,
+      make: async (p) => detour('detour-w2.yaml', C.detourMinimalYaml(p, upA), [SEMI], ['--workers', '2']),
+      after: async (pid) => {
+        const workers = await childrenOf(pid, 2);
+        workers.forEach((w, i) => capProcess(`w2-${i}`, w, cores[i % cores.length]!));
+      } });
+  } else if (env.workers) {
+    specs.push({ id: 'detour-w2', label: 'Detour (minimal, --workers 2, 2 cores)', kind: 'detour', cpus: env.multiCpus,
       make: async (p) => detour('detour-w2.yaml', C.detourMinimalYaml(p, upA), [SEMI], ['--workers', '2']) });
   }
 
@@ -116,6 +135,7 @@ export async function startLineup(env: LineupEnv): Promise<Lineup> {
       command: `taskset -c ${s.cpus} ${[cmd === node ? 'node' : cmd, ...args].map((a) => a.replace(repo + '/', '').replace(dirs.work + '/', '')).join(' ')}` });
   }
   await Promise.all(targets.map((t) => waitForPort(t.proc, t.port)));
+  for (const t of targets) await specs.find((s) => s.id === t.id)!.after?.(t.proc.pid);
   return { upstream, upstreamPorts: [upA, upB], upstreamConfig, targets };
 }
 
@@ -129,4 +149,15 @@ function nginxCmd(dirs: C.Dirs, name: string, text: string): [string, string[], 
 async function startNginx(name: string, text: string, cpus: string, dirs: C.Dirs): Promise<Started> {
   const [cmd, args] = nginxCmd(dirs, name, text);
   return startPinned(name, cmd, args, { cpus, logFile: join(dirs.work, `${name}.log`) });
+}
+
+/** The `n` child processes of `pid` (the --workers children), once they all exist. */
+async function childrenOf(pid: number, n: number, timeoutMs = 30_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const kids = processTree(pid).filter((p) => p !== pid);
+    if (kids.length >= n) return kids.slice(0, n);
+    if (Date.now() > deadline) throw new Error(`pid ${pid}: ${kids.length} of ${n} workers after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -31,7 +31,7 @@ export const HELP = `npm run bench [-- options]
   --out FILE        markdown report (default docs/benchmarks.md; quick: $TMPDIR/detour-bench-quick.md)
   --json FILE       raw results (default bench/results.json; quick: $TMPDIR/detour-bench-quick.json)
   --keep-temp       keep the work folder (configs, logs, profiles)
-  --only A,B        measure only these: direct, nginx, haproxy, detour, detour-v8-default, detour-full, detour-w2,
+  --only A,B        measure only these: direct, nginx, haproxy, detour, detour-v8-default, detour-full, detour-cap1, detour-w2,
                     fastify, http-proxy, http-proxy-semi (targets needing a missing one show n/a)
   --no-build        (scripts/bench.mjs) skip npm run build`;
 

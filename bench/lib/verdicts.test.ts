@@ -5,7 +5,7 @@ import { toCell, type Cell, type Sample } from './measure.js';
 import { judge } from './verdicts.js';
 
 const kinds = new Map<TargetId, TargetKind>([
-  ['nginx', 'native'], ['detour', 'detour'], ['detour-full', 'detour'], ['detour-w2', 'detour'],
+  ['nginx', 'native'], ['detour', 'detour'], ['detour-full', 'detour'], ['detour-cap1', 'detour'], ['detour-w2', 'detour'],
   ['fastify', 'node-peer'], ['http-proxy', 'node-peer'],
 ]);
 
@@ -53,14 +53,26 @@ describe('targets of issue #3', () => {
     assert.match(v.measured, /--workers/);
   });
 
-  it('judges --workers by what scaling needs: the work spread over both workers, no dearer requests', () => {
-    const one = cell('detour', 20000, 1, 50);
-    const w2 = (busy: number, top: number, cpu: number) => goal([one, cell('detour-w2', 24000, 1, cpu, { machineBusyPct: busy, topProcessShare: top })], 'multicore');
-    assert.equal(w2(97, 0.52, 52).pass, true);
-    assert.match(w2(97, 0.52, 52).measured, /req\/s 1\.20× one process on 1 core, machine 97% busy/);
-    assert.equal(w2(97, 0.9, 52).shortfall, 'one worker did 90% of the work');
-    assert.equal(w2(80, 0.52, 52).pass, true, 'a machine not kept busy is wrk running short, reported only');
-    assert.equal(w2(97, 0.52, 69).shortfall, 'CPU/req +20% above the allowance');
+  it('judges --workers against one process with the same share of one core: 1.8× and the work spread', () => {
+    const one = cell('detour-cap1', 8000, 1, 50);
+    // 52 µs/req: 15200 req/s use 99% of two 40% shares, 12000 use 78%.
+    const w2 = (rps: number, top: number, cpu = 52) => goal([one, cell('detour-w2', rps, 1, cpu, { topProcessShare: top })], 'multicore');
+    assert.equal(w2(15200, 0.52).pass, true);
+    assert.match(w2(15200, 0.52).measured, /^1\.90× req\/s \(15200 vs 8000\); busiest worker 52% of the work/);
+    assert.equal(w2(12000, 0.52, 65).shortfall, 'needs +20% req/s');
+    assert.equal(w2(15200, 0.9).shortfall, 'one worker did 90% of the work');
+  });
+
+  it('does not judge --workers when the workers left part of their CPU shares unused (the load was the limit)', () => {
+    const v = goal([cell('detour-cap1', 8000, 1, 50), cell('detour-w2', 12000, 1, 52, { topProcessShare: 0.5 })], 'multicore');
+    assert.equal(v.pass, undefined);
+    assert.match(v.measured, /used 78% of their CPU shares \(not judged/);
+  });
+
+  it('cannot judge multi-core mode without the capped single process (no CPU quotas)', () => {
+    const v = goal([cell('detour', 10000, 1, 1), cell('detour-w2', 12000, 1, 1)], 'multicore');
+    assert.equal(v.pass, undefined);
+    assert.match(v.measured, /no CPU quotas/);
   });
 
   it('takes the median of the rounds, so one disturbed round does not decide', () => {

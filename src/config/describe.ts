@@ -21,6 +21,8 @@ function toJson(value: unknown): JsonValue {
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (Array.isArray(value)) return value.map(toJson);
+  // What a value says it is in JSON (a Secret says "[redacted]"): its own fields are private.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return toJson((value as { toJSON(): unknown }).toJSON());
   if (typeof value === 'object') {
     const out: { [key: string]: JsonValue } = {};
     for (const [k, v] of Object.entries(value)) out[k] = toJson(v);

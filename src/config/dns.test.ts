@@ -61,9 +61,14 @@ describe('dns config', () => {
     assert.equal(dns.quorum, 1);
   });
 
-  it('never shows a secret in detour check output', () => {
-    const text = JSON.stringify(describeConfig(parse(ISSUE_EXAMPLE)));
+  it('never shows a secret in detour check output, and shows that one is set', () => {
+    const plan = describeConfig(parse(ISSUE_EXAMPLE));
+    const text = JSON.stringify(plan);
     for (const s of [env.CF_TOKEN, env.TC_KEY, env.TSIG]) assert.ok(!text.includes(s), 'secret leaked');
+    const providers = (plan['dns'] as { providers: Array<Record<string, unknown>> }).providers;
+    assert.equal(providers[0]!['token'], '[redacted]');
+    assert.equal(providers[1]!['secretKey'], '[redacted]');
+    assert.equal(providers[3]!['accessKeyId'], null, 'not set: null, not "[redacted]"');
     assert.equal(String(new Secret('x')), '[redacted]');
     assert.equal(JSON.stringify({ s: new Secret('x') }), '{"s":"[redacted]"}');
   });

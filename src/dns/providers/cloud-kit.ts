@@ -3,7 +3,7 @@
  * values in the contract's normal form, RRset merging, and the per-record diff for APIs that keep
  * one record per value. Calls, deadlines and error mapping are in cloud-call.ts.
  */
-import { isIP } from 'node:net';
+import { normalizeValue as configValue } from '../../config/dns.js';
 import { DetourError } from '../../errors/index.js';
 import type { RecordSet, RecordType } from '../provider.js';
 
@@ -38,7 +38,7 @@ export function fqdnOf(host: string, zone: string): string {
 }
 
 /**
- * A value as the contract stores it (the same form as src/config/dns.ts normalizeValue): IPv6
+ * A value as the contract stores it (addresses exactly as src/config/dns.ts normalizeValue): IPv6
  * compressed (RFC 5952, via the WHATWG URL serializer), names lower case without the trailing dot,
  * TXT unquoted. undefined for a value this type cannot hold (the record is then ignored).
  */
@@ -46,9 +46,8 @@ export function normalizeValue(type: RecordType, raw: string): string | undefine
   const v = raw.trim();
   switch (type) {
     case 'A':
-      return isIP(v) === 4 ? v : undefined;
     case 'AAAA':
-      return isIP(v) === 6 ? new URL(`http://[${v}]/`).hostname.slice(1, -1) : undefined;
+      return configValue(v, type);
     case 'CNAME':
     case 'NS':
       return v === '' ? undefined : normalizeName(v);
