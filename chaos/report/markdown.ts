@@ -65,7 +65,11 @@ export function renderMarkdown(r: SuiteReport): string {
   L.push('| target | scenario | method | result | measured |', '|---|---|---|---|---|');
   for (const c of r.targets) L.push(`| ${c.target} | ${c.scenario} | ${c.method} | ${VERDICT[c.verdict] ?? c.verdict} | ${c.measured} |`);
   const misses = r.targets.filter((c) => c.verdict === 'fail');
-  L.push('', misses.length === 0 ? 'Every target was met in this run.' : `**${misses.length} target(s) missed in this run** (marked ❌ above).`, '');
+  const ties = r.targets.filter((c) => c.verdict === 'tie');
+  // A tie is not a win: say so next to the summary instead of counting it as one.
+  const tieNote = ties.length === 0 ? '' : ` ${ties.length} of the "beats nginx and HAProxy" rows are ties (➖): Detour had as few client-visible errors ` +
+    `as the better of the two (${ties.map((c) => c.scenario).join(', ')}), not fewer.`;
+  L.push('', (misses.length === 0 ? `Every target was met in this run${ties.length ? ', or tied' : ''}.` : `**${misses.length} target(s) missed in this run** (marked ❌ above).`) + tieNote, '');
   const codes = new Map<string, number>();
   for (const x of r.results) if (x.proxy === 'detour') for (const [k, n] of Object.entries(x.errorKinds)) codes.set(k, (codes.get(k) ?? 0) + n);
   if (codes.size > 0) {
