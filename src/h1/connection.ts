@@ -202,7 +202,7 @@ export class Connection implements RequestCarrier, BodySink {
     const req = this.#req;
     if (req === null || !this.#written) return this.destroy();
     if (this.#decoder === null) return this.destroy(otherSideClosed());
-    if (this.#pending.length === 0) this.#finishAtEof(req);
+    if (this.#pending.length === 0 && !this.#paused) this.#finishAtEof(req);
   };
 
   readonly #onError = (err: Error): void => {
@@ -246,7 +246,9 @@ export class Connection implements RequestCarrier, BodySink {
     }
     // Bytes after the response answer no request of ours (no pipelining): do not reuse.
     if (end < buf.length) this.#keepAlive = 0;
-    if (this.#pending.length === 0) this.#complete(req);
+    // Paused: the handler may still hold the last bytes (borrowed from this connection's read
+    // buffer), so the exchange completes, and the connection is reused, at resume().
+    if (this.#pending.length === 0 && !this.#paused) this.#complete(req);
   }
 
   readonly #emit = (chunk: Buffer): void => {
@@ -269,10 +271,10 @@ export class Connection implements RequestCarrier, BodySink {
     this.#decoder = null;
     this.#bodyTimer.disarm();
     if (this.#keepAlive > 0 && req.bodySent && !this.#eof && !this.#gone) {
-      if (this.#paused) {
-        this.#paused = false;
-        this.socket.resume();
-      }
+      // Reading may have been paused for this exchange (resume() clears #paused before it
+      // gets here): the next one must find the socket reading.
+      this.#paused = false;
+      if (this.socket.isPaused()) this.socket.resume();
       this.#owner.released(this);
     } else this.destroy();
     req.complete();

@@ -42,6 +42,8 @@ export class Exchange {
   #framing: ResponseFraming = 'none';
   #pendingHead: string | undefined;
   #flushed: (() => void) | undefined;
+  /** A borrowed chunk went to the socket uncopied and may still be queued there. */
+  #lent = false;
   #onClose: Array<(finished: boolean) => void> = [];
   #owner: ExchangeOwner;
 
@@ -76,7 +78,10 @@ export class Exchange {
    * is only emitted after the buffered bytes once exceeded the high-water mark.
    */
   whenFlushed(fn: () => void): boolean {
-    if (this.socket.writableLength === 0 || this.closed) return true;
+    if (!this.#lent || this.socket.writableLength === 0 || this.closed) {
+      this.#lent = false;
+      return true;
+    }
     this.#flushed = fn;
     // Writes complete in order: this callback runs once all earlier ones have.
     this.socket.write(EMPTY, this.#onFlushed);
@@ -84,6 +89,7 @@ export class Exchange {
   }
 
   readonly #onFlushed = (): void => {
+    this.#lent = false;
     const fn = this.#flushed;
     this.#flushed = undefined;
     fn?.();
@@ -122,8 +128,13 @@ export class Exchange {
     this.#pendingHead = out + '\r\n';
   }
 
-  /** Writes body bytes; returns false when the socket buffer is over its high-water mark. */
-  write(chunk: Buffer | string): boolean {
+  /**
+   * Writes body bytes; returns false when the socket buffer is over its high-water mark.
+   * A `borrowed` chunk is one whose memory the caller will reuse (the upstream read buffer):
+   * if it cannot go to the kernel at once (socket corked or already queued) and is small, it
+   * is copied; otherwise the socket holds it until whenFlushed() says it has let go.
+   */
+  write(chunk: Buffer | string, borrowed = false): boolean {
     if (this.closed) return false;
     const socket = this.socket;
     if (this.#pendingHead !== undefined) {
@@ -133,6 +144,11 @@ export class Exchange {
       this.#flushHead();
     }
     if (chunk.length === 0 || this.#framing === 'none') return !socket.writableNeedDrain;
+    if (borrowed && typeof chunk !== 'string') {
+      // A copy costs less than pausing the upstream until the queue drains.
+      if (chunk.length <= COMBINE_MAX && (socket.writableCorked > 0 || socket.writableLength > 0)) chunk = Buffer.from(chunk);
+      else this.#lent = true;
+    }
     if (this.#framing === 'chunked') {
       const size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
       socket.write(chunkHeader(size), 'latin1');

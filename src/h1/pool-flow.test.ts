@@ -190,3 +190,33 @@ test('a response that arrives before the body was sent (413) is delivered, the s
     await srv.close();
   }
 });
+
+test('a response whose last bytes the handler still holds completes, and its connection is reused, only after resume()', async () => {
+  // The chunk handed to onData is borrowed from the connection's read buffer; a handler that
+  // returned false may still be writing it out. Completing at once would put the connection
+  // back in the pool, and the next response would be read into those same bytes.
+  const srv = await rawServer((s) => onRequests(s, (head) => s.write(`HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n${head.startsWith('GET /a') ? 'aaaaa' : 'bbbbb'}`)));
+  const pool = new Pool(srv.url, { ...OPTS, connections: 1 });
+  try {
+    let held: Buffer | undefined;
+    const a = exchange(pool, { method: 'GET', path: '/a', headers: [] }, {
+      onData: (_o, chunk) => {
+        held = chunk;
+        return false;
+      },
+    });
+    await within(until(() => held !== undefined, 'the body of /a'));
+    const b = exchange(pool, { method: 'GET', path: '/b', headers: [] });
+    await sleep(100);
+    assert.deepEqual(a.outcome.events, ['connect', 'headers', 'data'], '/a not complete while its last bytes are held');
+    assert.deepEqual(b.outcome.events, ['connect'], '/b waits: the only connection is not back in the pool');
+    assert.equal(held!.toString(), 'aaaaa', 'the held bytes are intact');
+    a.outcome.resume();
+    assert.deepEqual((await within(a)).events, ['connect', 'headers', 'data', 'complete']);
+    assert.equal((await within(b)).body.toString(), 'bbbbb');
+    assert.equal(srv.connections, 1, 'then the connection is reused');
+  } finally {
+    pool.destroy();
+    await srv.close();
+  }
+});

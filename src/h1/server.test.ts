@@ -128,3 +128,27 @@ describe('H1Server', () => {
     assert.equal(upgrades[0]!.rest.toString(), 'FRAME');
   });
 });
+
+describe('Exchange.write with borrowed bytes', () => {
+  it('copies a small borrowed chunk that must queue, so the caller may reuse its memory at once', async () => {
+    const big = Buffer.alloc(8 * 1024 * 1024, 'x');
+    let flushedAtOnce: boolean | undefined;
+    const { port } = await start((ex) => {
+      ex.writeHead(200, 'OK', ['content-length', String(big.length + 5)]);
+      ex.write(big); // more than the socket buffers hold: what follows has to queue
+      const borrowed = Buffer.from('hello');
+      ex.write(borrowed, true);
+      borrowed.fill('!'); // the caller's next read lands here
+      flushedAtOnce = ex.whenFlushed(() => {});
+      ex.end();
+    });
+    const s = connect(port, '127.0.0.1');
+    s.write('GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    const parts: Buffer[] = [];
+    s.on('data', (c: Buffer) => parts.push(c));
+    await new Promise((r) => s.once('end', r));
+    const raw = Buffer.concat(parts);
+    assert.equal(raw.subarray(raw.length - 5).toString(), 'hello');
+    assert.equal(flushedAtOnce, true, 'nothing borrowed stayed queued, so nothing to wait for');
+  });
+});

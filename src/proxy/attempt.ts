@@ -204,7 +204,7 @@ class AttemptHandler implements UpstreamHandler {
 
   #write(chunk: Buffer): boolean {
     const { ex } = this.#a.ctx;
-    ex.write(chunk);
+    ex.write(chunk, true);
     return ex.whenFlushed(this.#onFlushed);
   }
 
