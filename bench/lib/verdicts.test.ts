@@ -28,6 +28,17 @@ describe('targets of issue #3', () => {
     assert.match(v.shortfall!, /p99 \+100% above http-proxy's/);
   });
 
+  it('judges a load-bound scenario (Detour as fast as the upstream alone) by CPU per request', () => {
+    const direct = cell('direct', 1000, 1, 160);
+    const peer = cell('http-proxy', 700, 30_000, 1400);
+    assert.equal(goal([direct, peer, cell('detour', 950, 20_000, 650)], 'throughput').pass, true);
+    const v = goal([direct, peer, cell('detour', 950, 20_000, 840)], 'throughput');
+    assert.equal(v.pass, false);
+    assert.equal(v.shortfall, 'needs -17% CPU per request');
+    assert.match(v.measured, /load-bound \(Detour 950 req\/s, the upstream alone 1000\): judged by CPU\/req/);
+    assert.equal(goal([cell('direct', 5000, 1, 160), peer, cell('detour', 950, 20_000, 650)], 'throughput').pass, false, 'not load-bound: req/s decides');
+  });
+
   it('says how much more req/s a miss needs', () => {
     const v = goal([cell('detour', 5000, 900, 100), cell('http-proxy', 4000, 1000, 250)], 'throughput');
     assert.equal(v.pass, false);

@@ -27,9 +27,8 @@ export interface ConnectionOwner {
  * RFC 9112 §9.3.2). Reading is a small state machine on the socket's reads: head bytes
  * until CRLFCRLF → parse → BodyDecoder hands body subarrays to the handler → complete →
  * back to the pool. Reads land in one buffer per connection (connect.ts), so a body chunk is
- * borrowed: the handler copies what it keeps, or pauses until it no longer needs the bytes;
- * a partial head it holds across reads is copied. The request side
- * lives in request-writer.ts.
+ * borrowed: the handler copies what it keeps, or pauses until it no longer needs the bytes,
+ * and a partial head kept across reads is copied. The request side lives in request-writer.ts.
  */
 export class Connection implements RequestCarrier, BodySink {
   readonly socket: Socket;

@@ -72,10 +72,10 @@ export class Exchange {
   }
 
   /**
-   * True when every byte written so far has left the process (the socket references none
-   * of the written buffers any more). Otherwise false, and `fn` runs once that is so: how
-   * a writer of borrowed buffers knows when it may reuse them. 'drain' cannot say this: it
-   * is only emitted after the buffered bytes once exceeded the high-water mark.
+   * True when the socket holds none of the borrowed chunks written so far (they went to the
+   * kernel, or were copied). Otherwise false, and `fn` runs once every byte written up to
+   * now has left the process: how a writer of borrowed buffers knows when it may reuse them.
+   * 'drain' cannot say this: it is only emitted after the queue once exceeded the high-water mark.
    */
   whenFlushed(fn: () => void): boolean {
     if (!this.#lent || this.socket.writableLength === 0 || this.closed) {
