@@ -30,8 +30,6 @@ export interface Sample {
   errors: number;
   /** Busy share of the proxy's core not explained by the proxy itself: other engineers' load. */
   foreignPct: number;
-  /** Busy share (0..100) of all CPUs of the machine during the run. */
-  machineBusyPct: number;
   /** The busiest process's share of the tree's CPU time (1 for one process; ~0.5 for two even workers). */
   topProcessShare: number;
 }
@@ -62,7 +60,6 @@ export async function measure(t: Target, s: Scenario, seconds: number, loadCpu: 
     rssBytes: after.rssBytes,
     errors: errorCount(r),
     foreignPct: foreign,
-    machineBusyPct: busyPct(coresBefore, coresAfter, 'cpu'),
     topProcessShare: topShare(before.cpuByPid, after.cpuByPid),
   };
 }
@@ -87,7 +84,6 @@ export function toCell(target: TargetId, scenario: ScenarioId, samples: Sample[]
     rssBytes: Math.max(...samples.map((s) => s.rssBytes)),
     errors: samples.reduce((a, s) => a + s.errors, 0),
     foreignPct: m((s) => s.foreignPct),
-    machineBusyPct: m((s) => s.machineBusyPct),
     topProcessShare: m((s) => s.topProcessShare),
   };
 }

@@ -17,7 +17,7 @@ const targets: TargetInfo[] = [
 
 function run(foreignPct: number): RunResult {
   const cell = (id: TargetInfo['id'], rps: number, cpu: number): Cell =>
-    toCell(id, 'small-c50', [{ rps, p50Us: 500, p99Us: 2000, cpuUsPerReq: cpu, rssBytes: 50 << 20, errors: 0, foreignPct, machineBusyPct: 60, topProcessShare: 1 }]);
+    toCell(id, 'small-c50', [{ rps, p50Us: 500, p99Us: 2000, cpuUsPerReq: cpu, rssBytes: 50 << 20, errors: 0, foreignPct, topProcessShare: 1 }]);
   const cells = [cell('nginx', 20000, 30), cell('detour', 6000, 150), cell('http-proxy', 4000, 240)];
   return {
     mode: 'full', machine, loadavgEnd: '1 1 1', rounds: 1, seconds: 3, warmupSeconds: 3, warmupMaxFactor: 3, proxyCpu: '1', loadCpu: '0',

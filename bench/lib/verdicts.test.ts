@@ -10,7 +10,7 @@ const kinds = new Map<TargetId, TargetKind>([
 ]);
 
 function cell(target: TargetId, rps: number, p99Us: number, cpuUsPerReq: number, more: Partial<Sample> = {}): Cell {
-  return toCell(target, 'small-c50', [{ rps, p50Us: p99Us / 4, p99Us, cpuUsPerReq, rssBytes: 1, errors: 0, foreignPct: 0, machineBusyPct: 50, topProcessShare: 1, ...more }]);
+  return toCell(target, 'small-c50', [{ rps, p50Us: p99Us / 4, p99Us, cpuUsPerReq, rssBytes: 1, errors: 0, foreignPct: 0, topProcessShare: 1, ...more }]);
 }
 
 const goal = (cells: Cell[], g: string) => judge('small-c50', cells, kinds).find((v) => v.goal === g)!;
@@ -87,7 +87,7 @@ describe('targets of issue #3', () => {
   });
 
   it('takes the median of the rounds, so one disturbed round does not decide', () => {
-    const c = toCell('detour', 'small-c50', [1000, 9000, 9500].map((rps) => ({ rps, p50Us: 1, p99Us: 1, cpuUsPerReq: 1, rssBytes: 1, errors: 0, foreignPct: 0, machineBusyPct: 50, topProcessShare: 1 })));
+    const c = toCell('detour', 'small-c50', [1000, 9000, 9500].map((rps) => ({ rps, p50Us: 1, p99Us: 1, cpuUsPerReq: 1, rssBytes: 1, errors: 0, foreignPct: 0, topProcessShare: 1 })));
     assert.equal(c.rps, 9000);
   });
 });
