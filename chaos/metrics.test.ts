@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Sample } from './load.js';
-import { analyze, quantile } from './metrics.js';
+import { analyze, grayCounts, quantile } from './metrics.js';
 import type { RunRecord } from './runner.js';
 import { scenarios, SHORT } from './scenarios.js';
 import { TIMING } from './settings.js';
 
 const kill = scenarios(SHORT).find((s) => s.name === 'kill')!;
+const grayAws = scenarios(SHORT).find((s) => s.name === 'gray-aws')!;
 
 function sample(seq: number, start: number, servedBy: string, ok = true, ms = 2): Sample {
   return { seq, id: `t-${seq}`, method: 'GET', start, end: start + ms, status: ok ? 200 : 502, servedBy, ok, ...(ok ? {} : { error: 'status' as const }) };
@@ -55,6 +56,24 @@ describe('run analysis', () => {
     ];
     const r = analyze(record(s, { method: 'POST', arrivals }), TIMING);
     assert.deepEqual(r.post, { duplicates: 1, arrived: 2, failedArrived: 1, failedNeverArrived: 0, failedUnsent: 0 });
+  });
+
+  it('counts gray responses up to the one that tripped the detector, and the rest before detection as in flight', () => {
+    const gray = (at: number, endpoint: string, id: string) => ({ at, endpoint, method: 'GET', path: '/api/items/1', id, answer: 'gray' as const });
+    // a1 tripped on t-5 (its 5th failing response); t-6 reached a1 before the ejection: it was sent while t-5's answer was on its way.
+    const arrivals = [1001, 1003, 1005, 1007, 1009, 1010].map((at, i) => gray(at, 'a1', `t-${i + 1}`));
+    // a2's detection names no response (as for nginx/HAProxy): everything before the detection time counts.
+    arrivals.push(...[1002, 1004, 1006, 1020].map((at, i) => gray(at, 'a2', `t-${i + 1}`)));
+    const observations = {
+      detections: [{ at: 1011, endpoint: 'a1', how: 'outlier.ejection', requestId: 'chaos-t-5' }, { at: 1015, endpoint: 'a2', how: 'outlier.ejection' }],
+      returns: [], tierChanges: [], source: '',
+    };
+    const r = analyze(record([sample(0, 1100, 'b1')], { scenario: grayAws, arrivals, observations }), TIMING);
+    assert.deepEqual(r.failingBeforeDetectPerEndpoint, { a1: 5, a2: 3 });
+    assert.deepEqual(r.inFlightAtDetectPerEndpoint, { a1: 1 });
+    assert.equal(r.failingBeforeDetect, 5);
+    assert.equal(r.failingTotal, 10);
+    assert.equal(grayCounts(r), 'a1 5 (+1 in flight), a2 3');
   });
 
   it('takes quantiles by rank', () => {

@@ -20,10 +20,21 @@ export interface RunResult {
   detectMs: number | null;
   detectAllMs: number | null;
   detectHow: string | null;
-  /** Gray: failing responses a faulted endpoint sent before the proxy took it out (max over endpoints). */
+  /**
+   * Gray: failing responses a faulted endpoint sent before the proxy took it out (max over endpoints).
+   * When the proxy names the response that tripped it (Detour's evidence RequestId), this counts up to
+   * and including that one: what the detector needed. Otherwise everything that reached the endpoint
+   * before the detection time.
+   */
   failingBeforeDetect: number | null;
   /** Gray: the same per faulted endpoint. */
   failingBeforeDetectPerEndpoint: Record<string, number> | null;
+  /**
+   * Gray, per faulted endpoint, only where the tripping response is known: failing responses that reached
+   * the endpoint after the tripping one but before the detection, i.e. requests already sent while the
+   * deciding response was on its way back (concurrency, not detection speed).
+   */
+  inFlightAtDetectPerEndpoint: Record<string, number> | null;
   /** Gray: failing responses the faulted endpoints sent during the whole incident. */
   failingTotal: number | null;
   /** First request answered by the backup cloud (whole-cloud faults). */
@@ -102,17 +113,21 @@ export function analyze(r: RunRecord, timing: Timing): RunResult {
   let failingBeforeDetect: number | null = null;
   let failingTotal: number | null = null;
   let perEndpoint: Record<string, number> | null = null;
+  let inFlight: Record<string, number> | null = null;
   if (isGray) {
     failingBeforeDetect = 0;
     failingTotal = 0;
     perEndpoint = {};
     for (const ep of faulted) {
       const grays = r.arrivals.filter((a) => a.endpoint === ep && a.answer === 'gray' && a.at >= fault && a.at < incidentEnd);
-      const until = firstDetect.get(ep)?.at ?? Infinity;
+      const d = firstDetect.get(ep);
       failingTotal += grays.length;
-      const before = grays.filter((a) => a.at < until).length;
-      perEndpoint[ep] = before;
-      failingBeforeDetect = Math.max(failingBeforeDetect, before);
+      const before = grays.filter((a) => a.at < (d?.at ?? Infinity)).length;
+      const tripped = d?.requestId === undefined ? -1 : grays.findIndex((a) => `chaos-${a.id}` === d.requestId);
+      const needed = tripped >= 0 ? tripped + 1 : before;
+      if (tripped >= 0) (inFlight ??= {})[ep] = Math.max(0, before - needed);
+      perEndpoint[ep] = needed;
+      failingBeforeDetect = Math.max(failingBeforeDetect, needed);
     }
   }
 
@@ -153,6 +168,7 @@ export function analyze(r: RunRecord, timing: Timing): RunResult {
     detectHow: firsts[0]?.how ?? null,
     failingBeforeDetect,
     failingBeforeDetectPerEndpoint: perEndpoint,
+    inFlightAtDetectPerEndpoint: inFlight,
     failingTotal,
     firstBackupMs: firstBackup ? round(firstBackup.start - fault) : null,
     fullSwitchMs: round(fullSwitchMs),
@@ -225,4 +241,14 @@ export function quantile(xs: readonly number[], q: number): number | null {
 
 function round(x: number | null): number | null {
   return x === null ? null : Math.round(x);
+}
+
+/** "a1 5 (+1 in flight), a2 4": gray failing responses per faulted endpoint before it was taken out. */
+export function grayCounts(r: Pick<RunResult, 'failingBeforeDetectPerEndpoint' | 'inFlightAtDetectPerEndpoint'>): string {
+  return Object.entries(r.failingBeforeDetectPerEndpoint ?? {})
+    .map(([e, n]) => {
+      const f = r.inFlightAtDetectPerEndpoint?.[e] ?? 0;
+      return `${e} ${n}${f > 0 ? ` (+${f} in flight)` : ''}`;
+    })
+    .join(', ');
 }

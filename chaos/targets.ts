@@ -1,4 +1,4 @@
-import type { RunResult } from './metrics.js';
+import { grayCounts, type RunResult } from './metrics.js';
 import type { Timing } from './settings.js';
 
 export type Verdict = 'pass' | 'fail' | 'tie';
@@ -55,7 +55,7 @@ export function evaluate(results: readonly RunResult[], t: Timing, flapWindowMs:
     if (!r) continue;
     add('gray failure detected within 5 failing responses', r, r.detectMs !== null && (r.failingBeforeDetect ?? Infinity) <= 5,
       r.detectMs === null ? `never detected (${r.failingTotal} failing responses)`
-        : `failing responses sent before the endpoint was taken out: ${Object.entries(r.failingBeforeDetectPerEndpoint ?? {}).map(([e, n]) => `${e} ${n}`).join(', ')}`);
+        : `failing responses the detector needed before it took the endpoint out: ${grayCounts(r)}`);
   }
   for (const s of ['blackhole', 'hang']) {
     const r = get(s, 'detour');

@@ -62,12 +62,13 @@ describe('failover between clouds', () => {
     assert.equal(primary.hits.length, 5, 'ejected after exactly consecutiveFailures=5 failing responses');
   });
 
-  it('ejects an endpoint that answers an Alibaba InternalError with HTTP 500 to every other request, after 5 of them', async () => {
+  it('ejects an endpoint that answers an Alibaba InternalError with HTTP 500 to every other request, after 5 of them, citing the last one\'s RequestId', async () => {
     let n = 0;
+    let failing = 0;
     const primary = await up((_q, res) => {
       if (n++ % 2 === 0) {
         res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ RequestId: 'r', HostId: 'ecs.aliyuncs.com', Code: 'InternalError', Message: 'The request processing has failed due to some unknown error.' }));
+        res.end(JSON.stringify({ RequestId: `E2A3-${++failing}`, HostId: 'ecs.aliyuncs.com', Code: 'InternalError', Message: 'The request processing has failed due to some unknown error.' }));
       } else res.end('primary ok');
     });
     const backup = await up();
@@ -81,6 +82,7 @@ describe('failover between clouds', () => {
     assert.match(ej.reason, /5 cloud error responses/);
     assert.equal(ej.evidence?.errorCode, 'InternalError');
     assert.equal(ej.evidence?.cloudProvider, 'aliyun');
+    assert.equal(ej.evidence?.requestId, 'E2A3-5', 'the id of the response that tripped the detector');
   });
 
   it('passes a client-side cloud error (AuthFailure) through unchanged: the cloud is up', async () => {

@@ -148,6 +148,7 @@ describe('event store and incidents through the admin API', () => {
     assert.equal(d.status, 'resolved');
     assert.equal(d.manual, true);
     assert.deepEqual(d.actions.map((a) => a.kind).slice(0, 2), ['endpoint-down', 'failover']);
+    assert.match(d.actions[0]!.text, /InternalError, An internal error has occurred\..*, RequestId f3c1\)/, "the cloud's RequestId, for the support ticket");
     assert.ok(d.timeline.some((e) => e.kind === 'note' && e.text.includes('Tencent confirms')));
     assert.ok(d.timeline.some((e) => e.kind === 'resolved' && e.actor.startsWith('admin@')));
     assert.equal(d.notes.length, 2);

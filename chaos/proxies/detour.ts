@@ -138,7 +138,8 @@ export class DetourProxy implements ProxyUnderTest {
         if (e.to === 'healthy') returns.push({ at, endpoint, how });
         else detections.push({ at, endpoint, how });
       } else if (e.type === 'outlier.ejection' && e.enforced === true) {
-        detections.push({ at, endpoint, how: `outlier.ejection (${String(e.reason)})` });
+        const requestId = (e.evidence as { requestId?: unknown } | undefined)?.requestId;
+        detections.push({ at, endpoint, how: `outlier.ejection (${String(e.reason)})`, ...(typeof requestId === 'string' && { requestId }) });
       } else if (e.type === 'pool.active') {
         const to = e.to as { pool?: string } | null;
         tierChanges.push({ at, to: to === null ? 'none' : to.pool === 'cloud-a' ? 'primary' : 'backup', how: `pool.active → ${to?.pool ?? 'none'}` });

@@ -9,6 +9,12 @@ export interface Detection {
   at: number;
   endpoint: string;
   how: string;
+  /**
+   * The cloud RequestId of the response that tripped the detector, when the proxy reports it
+   * (Detour's ejection evidence). The gray envelopes carry `chaos-<x-chaos-id>`, so the run can
+   * tell the responses the detector had seen from those still in flight when it decided.
+   */
+  requestId?: string;
 }
 
 /** The proxy itself reported that traffic moved to another tier (Detour `pool.active`, HAProxy backup in use). */

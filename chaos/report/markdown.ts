@@ -1,4 +1,4 @@
-import type { RunResult } from '../metrics.js';
+import { grayCounts, type RunResult } from '../metrics.js';
 import { flapBound } from '../targets.js';
 import type { SuiteReport } from './types.js';
 
@@ -110,7 +110,9 @@ export function renderMarkdown(r: SuiteReport): string {
   L.push('- **p50 / p99 / max**: latency of the requests sent during the incident (until the recovery, if any), errors included.');
   L.push(`- **over deadline**: requests of the incident that took longer than the total deadline (${t.totalMs} ms) + 50 ms.`);
   L.push('- **switches**: client view = changes of the cloud answering most requests, per 200 ms; proxy view = Detour `pool.active` events, HAProxy "all primaries down/up" from the stats socket (nginx has none).');
-  L.push('- **extra**: gray = failing responses sent by a faulted endpoint before it was taken out / in total; POST = ids that arrived twice, failed POSTs that had reached an upstream / never arrived; '
+  L.push('- **extra**: gray = failing responses sent by a faulted endpoint before it was taken out / in total. For Detour, whose ejection names the '
+    + 'cloud RequestId of the response that tripped it, the count ends with that response, and "(+n in flight)" are failing responses to requests '
+    + 'sent while the deciding one was on its way back; POST = ids that arrived twice, failed POSTs that had reached an upstream / never arrived; '
     + 'recovery = first / full failback after the restart, errors after it.', '');
 
   L.push('## Exact configurations', '');
@@ -124,8 +126,7 @@ export function renderMarkdown(r: SuiteReport): string {
 function row(x: RunResult): string {
   const extra: string[] = [];
   if (x.failingTotal !== null) {
-    const per = Object.entries(x.failingBeforeDetectPerEndpoint ?? {}).map(([e, n]) => `${e} ${n}`).join(', ');
-    extra.push(`failing before out: ${per} / total ${x.failingTotal}`);
+    extra.push(`failing before out: ${grayCounts(x)} / total ${x.failingTotal}`);
   }
   if (x.post) extra.push(`POST dup ${x.post.duplicates}, failed reached ${x.post.failedArrived} / not ${x.post.failedNeverArrived}`);
   if (x.errorsAfterRecovery !== null) extra.push(`failback ${v(x.failbackFirstMs)} / full ${v(x.failbackFullMs)}, errors after ${x.errorsAfterRecovery}`);

@@ -9,12 +9,13 @@ const xml = (status: number, body: string): ClassifyInput => ({ status, contentT
 const pop = (code: string, message = 'm') =>
   JSON.stringify({ RequestId: '6EBD1AC4-C34D-4AE1-963E-B688A228BE31', HostId: 'ecs.aliyuncs.com', Code: code, Message: message, Recommend: 'https://api.aliyun.com/troubleshoot?q=' + code });
 
-test('treats an Aliyun JSON ServiceUnavailable envelope as a cloud error', () => {
+test('treats an Aliyun JSON ServiceUnavailable envelope as a cloud error and keeps its RequestId', () => {
   assert.deepEqual(c.classify(json(503, pop('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.'))), {
     kind: 'cloud-error',
     provider: 'aliyun',
     code: 'ServiceUnavailable',
     message: 'The request has failed due to a temporary failure of the server.',
+    requestId: '6EBD1AC4-C34D-4AE1-963E-B688A228BE31',
   });
 });
 

@@ -30,7 +30,7 @@ export const aliyun = /* @__PURE__ */ envelope(
     const code = str(get(j, 'Code'));
     // A `Code` alone is too common a field name: the envelope also has a RequestId or HostId.
     if (!code || !(str(get(j, 'RequestId')) || str(get(j, 'HostId')))) return undefined;
-    return get(j, 'Success') === true ? OK : [code, str(get(j, 'Message'))];
+    return get(j, 'Success') === true ? OK : [code, str(get(j, 'Message')), get(j, 'RequestId')];
   },
   true,
 );

@@ -13,8 +13,8 @@ const query = (type: string, code: string) =>
 const ec2 = (code: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>m</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>`;
 
-test('treats an S3 XML InternalError as a cloud error, also inside a 200', () => {
-  assert.deepEqual(c.classify(xml(500, s3('InternalError'))), { kind: 'cloud-error', provider: 'aws', code: 'InternalError', message: 'm' });
+test('treats an S3 XML InternalError as a cloud error, also inside a 200, and keeps its RequestId', () => {
+  assert.deepEqual(c.classify(xml(500, s3('InternalError'))), { kind: 'cloud-error', provider: 'aws', code: 'InternalError', message: 'm', requestId: '4442587FB7D0A2F9' });
   assert.equal(c.classify(xml(200, s3('InternalError'))).kind, 'cloud-error');
 });
 
@@ -29,8 +29,8 @@ test('uses the query protocol Receiver type as a server fault and Sender as the 
   assert.equal(c.classify(xml(400, query('Sender', 'Throttling'))).kind, 'client-error');
 });
 
-test('reads EC2 Response/Errors envelopes', () => {
-  assert.equal(c.classify(xml(500, ec2('InternalError'))).kind, 'cloud-error');
+test('reads EC2 Response/Errors envelopes, whose id is spelled RequestID', () => {
+  assert.deepEqual(c.classify(xml(500, ec2('InternalError'))), { kind: 'cloud-error', provider: 'aws', code: 'InternalError', message: 'm', requestId: 'ea966190-f9aa-478e-9ede-example' });
   assert.equal(c.classify(xml(503, ec2('Unavailable'))).kind, 'cloud-error');
   assert.deepEqual(c.classify(xml(503, ec2('RequestLimitExceeded'))), { kind: 'client-error', provider: 'aws', code: 'RequestLimitExceeded' });
   assert.equal(c.classify(xml(400, ec2('AuthFailure'))).kind, 'client-error');

@@ -37,8 +37,8 @@ export const aws: ProviderClassifier = (input, p) => {
   let raw: string | undefined;
   let message: string | undefined;
   if (p.xml) {
-    const { code, message: m, type } = p.xml;
-    return judge('aws', input, code, m, SERVER, THROTTLE, type === 'Receiver');
+    const { code, message: m, type, requestId } = p.xml;
+    return judge('aws', input, code, m, requestId, SERVER, THROTTLE, type === 'Receiver');
   }
   if (p.json !== undefined) {
     const j = p.json;
@@ -51,5 +51,6 @@ export const aws: ProviderClassifier = (input, p) => {
   // `aws.protocoltests.restjson#FooError:http://internal.amazon.com/...` → `FooError`
   const code = raw.split(/[,:]/)[0]!.replace(/^[^#]*#/, '').trim();
   if (!code || (input.status < 300 && !SERVER.test(code))) return undefined;
-  return judge('aws', input, code, message, SERVER, THROTTLE);
+  // JSON protocols carry the id only in the x-amzn-RequestId header, which is not classified.
+  return judge('aws', input, code, message, undefined, SERVER, THROTTLE);
 };

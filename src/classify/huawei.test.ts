@@ -7,12 +7,13 @@ const c = createClassifier({ providers: ['huawei'], rules: [] })!;
 const json = (status: number, body: string, complete = true): ClassifyInput => ({ status, contentType: 'application/json;charset=UTF-8', body, complete });
 const gw = (code: string, msg: string) => JSON.stringify({ error_code: code, error_msg: msg, request_id: 'b8c1b0b0a2c5e4f1' });
 
-test('treats an API Gateway Backend unavailable envelope on 502 as a cloud error', () => {
+test('treats an API Gateway Backend unavailable envelope on 502 as a cloud error and keeps its request_id', () => {
   assert.deepEqual(c.classify(json(502, gw('APIGW.0201', 'Backend unavailable.'))), {
     kind: 'cloud-error',
     provider: 'huawei',
     code: 'APIGW.0201',
     message: 'Backend unavailable.',
+    requestId: 'b8c1b0b0a2c5e4f1',
   });
   assert.equal(c.classify(json(504, gw('APIGW.0201', 'Backend timeout.'))).kind, 'cloud-error');
 });

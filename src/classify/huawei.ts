@@ -34,6 +34,7 @@ export const huawei = /* @__PURE__ */ envelope(
     return [
       codeOf(get(j, 'error_code')) ?? codeOf(get(j, 'errorCode')) ?? codeOf(get(nested, 'code')),
       str(get(j, 'error_msg')) ?? str(get(j, 'errorMsg')) ?? str(get(nested, 'message')),
+      get(j, 'request_id'),
     ];
   },
   true,

@@ -38,14 +38,25 @@ export function judge(
   input: ClassifyInput,
   code: string,
   message: string | undefined,
+  requestId: string | undefined,
   server: RegExp,
   throttle: RegExp,
   fault = false,
 ): Verdict {
-  return throttle.test(code) || !(fault || input.status >= 500 || server.test(code))
-    ? { kind: 'client-error', provider, code }
-    : { kind: 'cloud-error', provider, code, ...(message !== undefined && { message: message.slice(0, 256) }) };
+  if (throttle.test(code) || !(fault || input.status >= 500 || server.test(code))) return { kind: 'client-error', provider, code };
+  const v: Verdict = { kind: 'cloud-error', provider, code };
+  if (message !== undefined) v.message = message.slice(0, 256);
+  if (requestId !== undefined) v.requestId = requestId;
+  return v;
 }
+
+/**
+ * The cloud's id for the failed call, what its support desk asks for in a ticket or an SLA claim.
+ * Kept only when it looks like an id (a UUID, Alibaba's hex, AWS's base64-ish ids), so a body cannot
+ * put arbitrary text into logs and incident records.
+ */
+export const requestIdOf = (v: unknown): string | undefined =>
+  typeof v === 'string' && /^[\w.:/+=-]{1,128}$/.test(v) ? v : undefined;
 
 // Truncated JSON: a regex anchored at the start that walks only scalar members before the key,
 // so it finds the key at the intended depth (never inside a nested business object) in linear time.
@@ -82,24 +93,25 @@ export const envelope =
     server: RegExp,
     throttle: RegExp,
     prefixes: readonly RegExp[],
-    fromJson: (json: unknown) => [code: string | undefined, message: string | undefined] | Verdict | undefined,
+    fromJson: (json: unknown) => [code: string | undefined, message: string | undefined, requestId?: unknown] | Verdict | undefined,
     successCodes = false,
   ): ProviderClassifier =>
   (input, p) => {
     let code: string | undefined;
     let message: string | undefined;
+    let requestId: unknown;
     if (p.xml) {
       if (p.xml.root !== 'Error') return undefined;
-      ({ code, message } = p.xml);
+      ({ code, message, requestId } = p.xml);
     } else if (p.json !== undefined) {
       const r = fromJson(p.json);
       if (!Array.isArray(r)) return r;
-      [code, message] = r;
+      [code, message, requestId] = r;
     } else {
       code = scan(prefixes, input.body);
     }
     if (code === undefined) return undefined;
-    return successCodes && isSuccessCode(code) ? OK : judge(provider, input, code, message, server, throttle);
+    return successCodes && isSuccessCode(code) ? OK : judge(provider, input, code, message, requestIdOf(requestId), server, throttle);
   };
 
 function tag(body: string, name: string, from: number): string | undefined {
@@ -123,5 +135,7 @@ export function xmlError(body: string): XmlError | undefined {
   const from = m?.[0].length ?? 0;
   const code = tag(body, 'Code', from);
   if (!code || code.length > 128 || code.includes('<')) return undefined;
-  return { root, code, message: tag(body, 'Message', from), type: tag(body, 'Type', from) };
+  // S3/OSS/COS/OBS and AWS query say RequestId, EC2 says RequestID.
+  const requestId = requestIdOf(tag(body, 'RequestId', from) ?? tag(body, 'RequestID', from));
+  return { root, code, message: tag(body, 'Message', from), type: tag(body, 'Type', from), requestId };
 }

@@ -9,14 +9,22 @@ const xml = (status: number, body: string): ClassifyInput => ({ status, contentT
 const envelope = (code: string, message = 'msg') =>
   JSON.stringify({ Response: { Error: { Code: code, Message: message }, RequestId: 'ed93f3cb-f35e-473f-b9f3-0d451b8b79c6' } });
 
-test('treats a Tencent 200 response with Response.Error.Code InternalError as a cloud error', () => {
+test('treats a Tencent 200 response with Response.Error.Code InternalError as a cloud error and keeps its RequestId', () => {
   const body = envelope('InternalError', 'An internal error has occurred. Retry your request.');
   assert.deepEqual(c.classify(json(200, body)), {
     kind: 'cloud-error',
     provider: 'tencent',
     code: 'InternalError',
     message: 'An internal error has occurred. Retry your request.',
+    requestId: 'ed93f3cb-f35e-473f-b9f3-0d451b8b79c6',
   });
+});
+
+test('drops a RequestId that does not look like an id, so a body cannot write text into logs', () => {
+  const body = JSON.stringify({ Response: { Error: { Code: 'InternalError', Message: 'm' }, RequestId: 'x\n{"level":"error"} forged' } });
+  const v = c.classify(json(200, body));
+  assert.equal(v.kind, 'cloud-error');
+  assert.equal('requestId' in v, false);
 });
 
 test('treats InternalError sub-codes and ServiceUnavailable as cloud errors', () => {
@@ -63,7 +71,7 @@ test('ignores an Error object nested inside business data of a truncated success
 test('treats a COS XML InternalError as a cloud error and NoSuchKey as a client error', () => {
   const cos = (code: string) =>
     `<?xml version='1.0' encoding='utf-8' ?>\n<Error>\n<Code>${code}</Code>\n<Message>m</Message>\n<RequestId>NjQ</RequestId>\n<TraceId>OGVm</TraceId>\n</Error>`;
-  assert.deepEqual(c.classify(xml(500, cos('InternalError'))), { kind: 'cloud-error', provider: 'tencent', code: 'InternalError', message: 'm' });
+  assert.deepEqual(c.classify(xml(500, cos('InternalError'))), { kind: 'cloud-error', provider: 'tencent', code: 'InternalError', message: 'm', requestId: 'NjQ' });
   assert.deepEqual(c.classify(xml(404, cos('NoSuchKey'))), { kind: 'client-error', provider: 'tencent', code: 'NoSuchKey' });
   assert.equal(c.classify(xml(503, cos('SlowDown'))).kind, 'client-error');
 });

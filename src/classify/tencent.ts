@@ -34,6 +34,6 @@ export const tencent = /* @__PURE__ */ envelope(
     if (!isObject(response)) return undefined;
     const error = response['Error'];
     // no Error: a Tencent success, no other provider needs to look
-    return error === undefined ? OK : [str(get(error, 'Code')), str(get(error, 'Message'))];
+    return error === undefined ? OK : [str(get(error, 'Code')), str(get(error, 'Message')), get(response, 'RequestId')];
   },
 );

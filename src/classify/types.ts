@@ -6,7 +6,7 @@
 export type Verdict =
   | { kind: 'ok' }
   /** Server-side failure: counts against the endpoint, retryable elsewhere. */
-  | { kind: 'cloud-error'; provider: string; code: string; message?: string }
+  | { kind: 'cloud-error'; provider: string; code: string; message?: string; requestId?: string }
   /** An envelope was found but it is the caller's fault (auth, parameters, throttling of this caller...): the cloud is up. */
   | { kind: 'client-error'; provider: string; code: string };
 
@@ -30,6 +30,8 @@ export interface XmlError {
   message: string | undefined;
   /** AWS query protocol `<Type>Sender|Receiver</Type>`. */
   type: string | undefined;
+  /** `<RequestId>` (S3-style, AWS query) or `<RequestID>` (EC2), when it looks like an id. */
+  requestId: string | undefined;
 }
 
 /** The body, parsed once per classify() and shared by every provider check. */

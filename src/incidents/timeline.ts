@@ -84,6 +84,8 @@ function entry(s: StoredEvent, service: string, prev: DetourEvent | undefined): 
 
 function evidence(ev: Evidence | undefined): string {
   if (!ev) return '';
-  const parts = [ev.status !== undefined ? `HTTP ${ev.status}` : undefined, ev.errorCode, ev.message].filter((x): x is string => !!x);
+  // The cloud's RequestId is what its support desk asks for when the incident becomes a ticket or an SLA claim.
+  const parts = [ev.status !== undefined ? `HTTP ${ev.status}` : undefined, ev.errorCode, ev.message, ev.requestId && `RequestId ${ev.requestId}`]
+    .filter((x): x is string => !!x);
   return parts.length ? `; ${parts.join(', ')}` : '';
 }

@@ -20,6 +20,8 @@ export interface Evidence {
   errorCode?: string; // DETOUR_* code or a cloud code such as InternalError
   cloudProvider?: string;
   message?: string;
+  /** The cloud's id for the failed call (Tencent/Aliyun `RequestId`, EC2 `RequestID`...): what a support ticket or SLA claim asks for. */
+  requestId?: string;
 }
 
 export type DetourEvent =

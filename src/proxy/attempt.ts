@@ -176,7 +176,10 @@ class AttemptHandler implements UpstreamHandler {
     const body = bytes.toString('utf8', 0, Math.min(this.#bufferedBytes, a.maxClassifyBytes));
     const verdict = a.classifier!.classify({ status: this.#status, contentType: undefined, body, complete });
     if (verdict.kind === 'cloud-error') {
-      this.#evidence = { status: this.#status, errorCode: verdict.code, cloudProvider: verdict.provider, ...(verdict.message ? { message: verdict.message.slice(0, 200) } : {}) };
+      const e: Evidence = { status: this.#status, errorCode: verdict.code, cloudProvider: verdict.provider };
+      if (verdict.message) e.message = verdict.message.slice(0, 200);
+      if (verdict.requestId) e.requestId = verdict.requestId;
+      this.#evidence = e;
       if (a.retryOnCloudError && a.canRetry('cloud-error')) {
         this.#failBeforeCommit(fail('cloud-error', true, 'DETOUR_UPSTREAM_CLOUD_ERROR', undefined, `${verdict.provider} ${verdict.code}`), complete);
         return false;
