@@ -38,25 +38,21 @@ export function judge(
   input: ClassifyInput,
   code: string,
   message: string | undefined,
-  requestId: string | undefined,
+  requestId: unknown,
   server: RegExp,
   throttle: RegExp,
   fault = false,
 ): Verdict {
-  if (throttle.test(code) || !(fault || input.status >= 500 || server.test(code))) return { kind: 'client-error', provider, code };
-  const v: Verdict = { kind: 'cloud-error', provider, code };
-  if (message !== undefined) v.message = message.slice(0, 256);
-  if (requestId !== undefined) v.requestId = requestId;
-  return v;
+  return throttle.test(code) || !(fault || input.status >= 500 || server.test(code))
+    ? { kind: 'client-error', provider, code }
+    : {
+        kind: 'cloud-error', provider, code,
+        ...(message !== undefined && { message: message.slice(0, 256) }),
+        // The cloud's id for the failed call, what its support desk asks for in a ticket or an SLA claim; kept
+        // only when it looks like an id (UUID, hex, base64-ish), so a body cannot put arbitrary text into logs.
+        ...(typeof requestId == 'string' && /^[\w.:/+=-]{1,128}$/.test(requestId) && { requestId }),
+      };
 }
-
-/**
- * The cloud's id for the failed call, what its support desk asks for in a ticket or an SLA claim.
- * Kept only when it looks like an id (a UUID, Alibaba's hex, AWS's base64-ish ids), so a body cannot
- * put arbitrary text into logs and incident records.
- */
-export const requestIdOf = (v: unknown): string | undefined =>
-  typeof v === 'string' && /^[\w.:/+=-]{1,128}$/.test(v) ? v : undefined;
 
 // Truncated JSON: a regex anchored at the start that walks only scalar members before the key,
 // so it finds the key at the intended depth (never inside a nested business object) in linear time.
@@ -111,7 +107,7 @@ export const envelope =
       code = scan(prefixes, input.body);
     }
     if (code === undefined) return undefined;
-    return successCodes && isSuccessCode(code) ? OK : judge(provider, input, code, message, requestIdOf(requestId), server, throttle);
+    return successCodes && isSuccessCode(code) ? OK : judge(provider, input, code, message, requestId, server, throttle);
   };
 
 function tag(body: string, name: string, from: number): string | undefined {
@@ -136,6 +132,5 @@ export function xmlError(body: string): XmlError | undefined {
   const code = tag(body, 'Code', from);
   if (!code || code.length > 128 || code.includes('<')) return undefined;
   // S3/OSS/COS/OBS and AWS query say RequestId, EC2 says RequestID.
-  const requestId = requestIdOf(tag(body, 'RequestId', from) ?? tag(body, 'RequestID', from));
-  return { root, code, message: tag(body, 'Message', from), type: tag(body, 'Type', from), requestId };
+  return { root, code, message: tag(body, 'Message', from), type: tag(body, 'Type', from), requestId: tag(body, 'RequestId', from) ?? tag(body, 'RequestID', from) };
 }

@@ -30,7 +30,7 @@ export interface XmlError {
   message: string | undefined;
   /** AWS query protocol `<Type>Sender|Receiver</Type>`. */
   type: string | undefined;
-  /** `<RequestId>` (S3-style, AWS query) or `<RequestID>` (EC2), when it looks like an id. */
+  /** `<RequestId>` (S3-style, AWS query) or `<RequestID>` (EC2); judge() keeps it only when it looks like an id. */
   requestId: string | undefined;
 }
 
