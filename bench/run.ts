@@ -10,7 +10,7 @@ import { captureProfile } from './lib/capture.js';
 import { detourFullYaml, detourMinimalYaml } from './lib/configs.js';
 import { startLineup, type Target, type TargetId, type TargetKind } from './lib/lineup.js';
 import { describeMachine, loadavg } from './lib/machine.js';
-import { SCENARIOS, measure, rotation, toCell, type Cell, type Sample } from './lib/measure.js';
+import { SCENARIOS, measure, rotation, toCell, type Cell, type Sample, type Scenario } from './lib/measure.js';
 import { HELP, parseOptions, type Options } from './lib/options.js';
 import { CAP_SHARE, capsAvailable, removeCaps } from './lib/cpu-caps.js';
 import { killAllNow, stopAll } from './lib/procs.js';
@@ -70,7 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const kinds = new Map<TargetId, TargetKind>(lineup.targets.map((t) => [t.id, t.kind]));
     const verdicts: Verdict[] = SCENARIOS.flatMap((s) => judge(s.id, cells.filter((c) => c.scenario === s.id), kinds));
-    const profiles = await takeProfiles(opts, verdicts, work, lineup.upstreamPorts, proxyCpu, loadCpu);
+    const profiles = await takeProfiles(opts, verdicts, work, lineup.upstreamPorts, proxyCpu, loadCpu, cpus.multi);
     const result: RunResult = {
       mode: opts.mode, machine, loadavgEnd: loadavg(), rounds: opts.rounds, seconds: opts.seconds,
       warmupSeconds: opts.warmupSeconds, warmupMaxFactor: opts.warmupMaxFactor,
@@ -125,20 +125,35 @@ async function warmUp(t: Target, seconds: number, maxFactor: number, loadCpu: st
   await measure(t, SCENARIOS[2]!, Math.max(1, Math.round(seconds / 2)), loadCpu);
 }
 
-async function takeProfiles(opts: Options, verdicts: readonly Verdict[], work: string, [upA, upB]: [number, number], proxyCpu: string, loadCpu: string): Promise<ProfileResult[]> {
-  const missed = (goal: Verdict['goal']) => verdicts.some((v) => v.goal === goal && v.pass === false);
+async function takeProfiles(opts: Options, verdicts: readonly Verdict[], work: string, [upA, upB]: [number, number], proxyCpu: string, loadCpu: string, multiCpu: string): Promise<ProfileResult[]> {
   const want = opts.profile === 'always' || (opts.profile === 'auto' && opts.mode === 'full');
+  if (!want) return [];
+  // The scenarios where a goal was missed, profiled as they ran (small-c50 when --profile asks for one anyway).
+  const missedIn = (goals: ReadonlyArray<Verdict['goal']>): Scenario[] => {
+    const ids = new Set(verdicts.filter((v) => goals.includes(v.goal) && v.pass === false).map((v) => v.scenario));
+    const list = SCENARIOS.filter((s) => ids.has(s.id));
+    return list.length === 0 && opts.profile === 'always' ? [SCENARIOS[1]!] : list;
+  };
   const out: ProfileResult[] = [];
   const seconds = Math.max(opts.seconds, 3);
-  const base = { repo: REPO, work, path: '/', connections: 50, seconds, proxyCpu, loadCpu };
-  if (want && (opts.profile === 'always' || missed('throughput') || missed('cpu'))) {
-    say('profiling Detour (minimal) under load');
-    out.push({ target: 'detour', scenario: 'small-c50', seconds, summary: await captureProfile({ ...base, name: 'detour', yaml: (p) => detourMinimalYaml(p, upA) }) });
+  const base = { repo: REPO, work, seconds, proxyCpu, loadCpu };
+  for (const s of missedIn(['throughput', 'cpu'])) {
+    say(`profiling Detour (minimal) under load: ${s.id}`);
+    const [summary] = await captureProfile({ ...base, path: s.path, connections: s.connections, name: `detour-${s.id}`, yaml: (p) => detourMinimalYaml(p, upA) });
+    out.push({ target: 'detour', scenario: s.id, seconds, summary: summary! });
   }
-  if (want && (opts.profile === 'always' || missed('machinery'))) {
-    say('profiling Detour (full) under load');
-    const yaml = (p: number) => detourFullYaml(p, 0, upA, upB, join(work, 'detour-full-profile-state.json'));
-    out.push({ target: 'detour-full', scenario: 'small-c50', seconds, summary: await captureProfile({ ...base, name: 'detour-full', yaml }) });
+  for (const s of missedIn(['machinery'])) {
+    say(`profiling Detour (full) under load: ${s.id}`);
+    const yaml = (p: number) => detourFullYaml(p, 0, upA, upB, join(work, `detour-full-profile-${s.id}-state.json`));
+    const [summary] = await captureProfile({ ...base, path: s.path, connections: s.connections, name: `detour-full-${s.id}`, yaml });
+    out.push({ target: 'detour-full', scenario: s.id, seconds, summary: summary! });
+  }
+  for (const s of missedIn(['multicore'])) {
+    // Uncapped, on the same CPUs: whether both workers do the same work per request as one process.
+    say(`profiling Detour --workers 2 under load: ${s.id}`);
+    const summaries = await captureProfile({ ...base, proxyCpu: multiCpu, path: s.path, connections: s.connections, name: `detour-w2-${s.id}`,
+      yaml: (p) => detourMinimalYaml(p, upA), args: ['--workers', '2'] });
+    summaries.slice(0, 2).forEach((summary, i) => out.push({ target: 'detour-w2', process: `worker ${i + 1} of 2, by CPU used`, scenario: s.id, seconds, summary }));
   }
   return out;
 }

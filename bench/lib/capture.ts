@@ -15,14 +15,17 @@ export interface CaptureArgs {
   seconds: number;
   proxyCpu: string;
   loadCpu: string;
+  /** More `detour start` arguments (`--workers 2`). */
+  args?: readonly string[];
 }
 
 /**
  * Starts a separate Detour with `--cpu-prof`, warms it up, loads it with wrk, stops it with SIGTERM
  * (V8 writes the profile when the process exits normally, which `detour start` does
- * after draining) and summarises the profile from the end of the warm-up on.
+ * after draining) and summarises the profile from the end of the warm-up on. With `--workers`,
+ * every process writes its own profile (cluster.fork passes --cpu-prof on): the busiest come first.
  */
-export async function captureProfile(a: CaptureArgs): Promise<ProfileSummary> {
+export async function captureProfile(a: CaptureArgs): Promise<ProfileSummary[]> {
   const dir = join(a.work, `prof-${a.name}`);
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -30,7 +33,7 @@ export async function captureProfile(a: CaptureArgs): Promise<ProfileSummary> {
   writeFileSync(cfg, a.yaml(port));
   const spawned = Date.now();
   const proc = startPinned(`${a.name}-profile`, process.execPath,
-    ['--cpu-prof', '--cpu-prof-dir', dir, '--max-semi-space-size=32', join(a.repo, 'dist/cli/main.js'), 'start', '--config', cfg],
+    ['--cpu-prof', '--cpu-prof-dir', dir, '--max-semi-space-size=32', join(a.repo, 'dist/cli/main.js'), 'start', '--config', cfg, ...(a.args ?? [])],
     { cpus: a.proxyCpu, logFile: join(a.work, `${a.name}-profile.log`), cwd: a.repo });
   let skipMs = 0;
   try {
@@ -42,8 +45,10 @@ export async function captureProfile(a: CaptureArgs): Promise<ProfileSummary> {
   } finally {
     await stop(proc, 10_000);
   }
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written in ${dir} (did Detour exit cleanly on SIGTERM?)\n${proc.tail()}`);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) throw new Error(`no .cpuprofile written in ${dir} (did Detour exit cleanly on SIGTERM?)\n${proc.tail()}`);
   // The profile clock starts a little after spawn, so this skips slightly more than the warm-up: harmless.
-  return summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, 15, skipMs * 1000);
+  const all = files.map((f) => summariseProfile(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile, 15, skipMs * 1000));
+  const busy = (s: ProfileSummary) => s.totalMs * (1 - s.idlePct / 100);
+  return all.sort((x, y) => busy(y) - busy(x));
 }

@@ -16,6 +16,8 @@ export interface TargetInfo {
 
 export interface ProfileResult {
   target: TargetId;
+  /** Which process, when the target has several (a worker of --workers). */
+  process?: string;
   scenario: string;
   seconds: number;
   summary: ProfileSummary;
@@ -87,7 +89,7 @@ export function profileSection(p: ProfileResult): string {
     `Node's HTTP server, streams, net, events and ticks ${share((a) => /^node (http|streams|net|events|ticks)/.test(a))}%, ` +
     `undici ${share((a) => a.startsWith('undici'))}%, native code (syscalls such as writev, string encoding) ${share((a) => a === '(native)' || a === '(program)')}%, ` +
     `garbage collection ${share((a) => a === '(garbage collector)')}%.`;
-  return `### CPU profile: ${p.target}, ${p.scenario}, ${p.seconds} s under load\n\n` +
+  return `### CPU profile: ${p.target}${p.process ? ` (${p.process})` : ''}, ${p.scenario}, ${p.seconds} s under load\n\n` +
     `\`node --cpu-prof\` on the Detour process; ${s.totalMs.toFixed(0)} ms sampled, ${s.idlePct.toFixed(0)}% idle. ` +
     `Percentages are of non-idle samples. ${reading}\n\nBy area (self time):\n\n${areas.join('\n')}\n\nTop functions by self time:\n\n${top.join('\n')}\n`;
 }
