@@ -50,7 +50,7 @@ export function judge(
         ...(message !== undefined && { message: message.slice(0, 256) }),
         // The cloud's id for the failed call, what its support desk asks for in a ticket or an SLA claim; kept
         // only when it looks like an id (UUID, hex, base64-ish), so a body cannot put arbitrary text into logs.
-        ...(typeof requestId == 'string' && /^[\w.:/+=-]{1,128}$/.test(requestId) && { requestId }),
+        ...(typeof requestId === 'string' && /^[\w.:/+=-]{1,128}$/.test(requestId) && { requestId }),
       };
 }
 
